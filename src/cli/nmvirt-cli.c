@@ -1,0 +1,93 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * nmvirt: virsh iface-* style verbs for NetworkManager. main() only finds
+ * the verb; each verb group lives in its own file.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "nmvirt-cli.h"
+
+typedef struct {
+    const char *name;
+    const char *summary; /* N_() */
+    int (*run)(int argc, char **argv);
+} NmvirtCliVerb;
+
+static const NmvirtCliVerb nmvirt_cli_verbs[] = {
+    {"validate", N_("Check interface XML documents"), nmvirt_cli_validate},
+    {"convert", N_("Convert interface XML to NetworkManager keyfiles and back"),
+     nmvirt_cli_convert},
+};
+
+gboolean
+nmvirt_cli_parse_options(const char *verb, const char *parameters, const char *summary,
+                         const GOptionEntry *entries, int *argc, char ***argv)
+{
+    g_autoptr(GOptionContext) context = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *title = g_strdup_printf("%s %s", verb, parameters);
+
+    context = g_option_context_new(title);
+    g_option_context_set_summary(context, summary);
+    g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+    if (entries != NULL)
+        g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse(context, argc, argv, &error)) {
+        /* TRANSLATORS: %1$s is the verb, %2$s the option parser's message */
+        g_printerr(_("nmvirt %1$s: %2$s (see 'nmvirt %1$s --help')\n"), verb, error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void
+nmvirt_cli_print_error(const char *context, const GError *error)
+{
+    if (context != NULL)
+        g_printerr("%s: %s\n", context, error->message);
+    else
+        g_printerr(_("error: %s\n"), error->message);
+}
+
+static void
+nmvirt_cli_usage(FILE *stream)
+{
+    fprintf(stream, "%s\n\n%s\n", _("Usage: nmvirt VERB [OPTION…] [ARGUMENT…]"), _("Verbs:"));
+    for (guint i = 0; i < G_N_ELEMENTS(nmvirt_cli_verbs); i++)
+        fprintf(stream, "  %-10s %s\n", nmvirt_cli_verbs[i].name, _(nmvirt_cli_verbs[i].summary));
+    fprintf(stream, "\n%s\n", _("Run 'nmvirt VERB --help' for the options of a verb."));
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+    textdomain(GETTEXT_PACKAGE);
+
+    if (argc < 2) {
+        nmvirt_cli_usage(stderr);
+        return NMVIRT_CLI_EXIT_ERROR;
+    }
+    if (g_str_equal(argv[1], "--help") || g_str_equal(argv[1], "-h") ||
+        g_str_equal(argv[1], "help")) {
+        nmvirt_cli_usage(stdout);
+        return NMVIRT_CLI_EXIT_OK;
+    }
+    if (g_str_equal(argv[1], "--version")) {
+        g_print("nmvirt %s\n", PACKAGE_VERSION);
+        return NMVIRT_CLI_EXIT_OK;
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(nmvirt_cli_verbs); i++) {
+        if (g_str_equal(argv[1], nmvirt_cli_verbs[i].name))
+            return nmvirt_cli_verbs[i].run(argc - 1, argv + 1);
+    }
+    g_printerr(_("nmvirt: unknown verb '%s'\n"), argv[1]);
+    nmvirt_cli_usage(stderr);
+    return NMVIRT_CLI_EXIT_ERROR;
+}

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#define __NMVIRT_H_INSIDE__
+
+#include "nmvirt-error.h"
+#include "nmvirt-translate.h"
+
+#undef __NMVIRT_H_INSIDE__
