@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The nmvirt command line through its binary ($NMVIRT), TAP output.
+# Needs: NMVIRT, XML_EQUAL, TEST_DATA; optional NMVIRT_CORPUS_DIR.
+set -u
+n=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$tmp/out" "$tmp/err" 2>/dev/null; }
+# check DESCRIPTION EXPECTED_RC COMMAND...: runs COMMAND, output in $tmp/out and $tmp/err
+check() {
+    local desc=$1 want=$2; shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok "$desc"; else echo "# exit $rc, expected $want"; not_ok "$desc"; fi
+}
+
+for verb in validate convert; do
+    check "$verb --help exits 0" 0 "$NMVIRT" "$verb" --help
+    grep -q "nmvirt $verb\|Usage" "$tmp/out" && ok "$verb --help prints usage" || not_ok "$verb --help prints usage"
+done
+check "--help lists the verbs" 0 "$NMVIRT" --help
+grep -q validate "$tmp/out" && grep -q convert "$tmp/out" && ok "verbs listed" || not_ok "verbs listed"
+check "unknown verb fails" 1 "$NMVIRT" frobnicate
+grep -q "unknown verb 'frobnicate'" "$tmp/err" && ok "unknown verb named on stderr" || not_ok "unknown verb named on stderr"
+check "no verb fails" 1 "$NMVIRT"
+check "validate without files fails" 1 "$NMVIRT" validate
+check "convert without mode fails" 1 "$NMVIRT" convert "$(ls "$TEST_DATA"/valid/*.xml | head -n 1)"
+
+valid=("$TEST_DATA"/valid/*.xml)
+check "validate all valid documents" 0 "$NMVIRT" validate "${valid[@]}"
+[ "$(grep -c ': ok$' "$tmp/out")" -eq "${#valid[@]}" ] && ok "one 'FILE: ok' line per document" || not_ok "one 'FILE: ok' line per document"
+
+invalid=$(ls "$TEST_DATA"/invalid/*.xml | head -n 1)
+check "validate reports an invalid document" 1 "$NMVIRT" validate "${valid[0]}" "$invalid" "${valid[1]}"
+grep -q "^$invalid: " "$tmp/err" && ok "error names the file on stderr" || not_ok "error names the file on stderr"
+[ "$(grep -c ': ok$' "$tmp/out")" -eq 2 ] && ok "validation goes on after an error" || not_ok "validation goes on after an error"
+check "validate a missing file fails" 1 "$NMVIRT" validate "$tmp/does-not-exist.xml"
+
+# every document: to keyfiles (mode 0600) and back to equal XML
+docs=("${valid[@]}")
+if [ -n "${NMVIRT_CORPUS_DIR:-}" ]; then
+    docs+=("$NMVIRT_CORPUS_DIR"/netcf/*.xml "$NMVIRT_CORPUS_DIR"/libvirt/*.xml)
+fi
+for doc in "${docs[@]}"; do
+    name=$(basename "$(dirname "$doc")")-$(basename "$doc" .xml)
+    dir="$tmp/kf-$name"
+    if ! "$NMVIRT" convert --to-keyfile "$dir" "$doc" >"$tmp/out" 2>"$tmp/err"; then
+        not_ok "convert --to-keyfile $name"; continue
+    fi
+    mapfile -t files <"$tmp/out"
+    bad_mode=$(for f in "${files[@]}"; do stat -c %a "$f"; done | grep -vc '^600$')
+    if [ "${#files[@]}" -ge 1 ] && [ "$bad_mode" -eq 0 ]; then
+        ok "convert --to-keyfile $name: ${#files[@]} keyfiles, mode 0600"
+    else
+        not_ok "convert --to-keyfile $name: keyfiles with mode 0600"
+    fi
+    if "$NMVIRT" convert --from-keyfile "${files[@]}" >"$tmp/back.xml" 2>"$tmp/err" &&
+        "$XML_EQUAL" "$doc" "$tmp/back.xml" 2>>"$tmp/err"; then
+        ok "convert --from-keyfile $name gives equal XML"
+    else
+        cp "$tmp/back.xml" "$tmp/out"; not_ok "convert --from-keyfile $name gives equal XML"
+    fi
+done
+
+printf '[connection]\nid=x\ntype=ethernet\ninterface-name=eth0\n' >"$tmp/nouuid.nmconnection"
+chmod 600 "$tmp/nouuid.nmconnection"
+check "from-keyfile without uuid fails" 1 "$NMVIRT" convert --from-keyfile "$tmp/nouuid.nmconnection"
+grep -q "connection.uuid" "$tmp/err" && ok "missing uuid is named" || not_ok "missing uuid is named"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
