@@ -30,9 +30,11 @@ nmvirt_cli_parse_options(const char *verb, const char *parameters, const char *s
 {
     g_autoptr(GOptionContext) context = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *title = g_strdup_printf("%s %s", verb, parameters);
+    g_autofree char *prgname = g_strdup_printf("nmvirt %s", verb);
 
-    context = g_option_context_new(title);
+    /* --help then reads "Usage: nmvirt VERB [OPTION…] PARAMETERS" */
+    g_set_prgname(prgname);
+    context = g_option_context_new(parameters);
     g_option_context_set_summary(context, summary);
     g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
     if (entries != NULL)
@@ -48,8 +50,11 @@ nmvirt_cli_parse_options(const char *verb, const char *parameters, const char *s
 void
 nmvirt_cli_print_error(const char *context, const GError *error)
 {
-    if (context != NULL)
+    /* messages about a file usually name it already */
+    if (context != NULL && !g_str_has_prefix(error->message, context))
         g_printerr("%s: %s\n", context, error->message);
+    else if (context != NULL)
+        g_printerr("%s\n", error->message);
     else
         g_printerr(_("error: %s\n"), error->message);
 }
