@@ -569,8 +569,10 @@ nmvirt_xml_parse_interface(xmlNode *node, NmvirtIfaceType parent_type, const cha
  * ("Extra element protocol in interleave" for a bad address inside it).
  * The walker knows every element and value rule, so when the schema says
  * no, let the walker look first: its message names the exact attribute and
- * what was expected, and libxml2's text is kept after it. If the walker
- * finds nothing (say, an unknown attribute), the schema's error stands. */
+ * what was expected. libxml2's first message often points elsewhere
+ * ("Expecting an element interface, got nothing" for a bad stp value), so
+ * it only goes to the debug log then. If the walker finds nothing (say, an
+ * unknown attribute), the schema's error stands. */
 static void
 nmvirt_xml_diagnose(xmlNode *root, const char *detail, GError **schema_error)
 {
@@ -580,10 +582,9 @@ nmvirt_xml_diagnose(xmlNode *root, const char *detail, GError **schema_error)
     probe = nmvirt_xml_parse_interface(root, NMVIRT_IFACE_TYPE_LAST, NULL, &walk_error);
     if (probe != NULL || detail == NULL || walk_error->code != NMVIRT_ERROR_INVALID_XML)
         return;
+    g_debug("schema: %s", detail);
     g_clear_error(schema_error);
-    g_set_error(schema_error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_XML,
-                /* TRANSLATORS: %1$s is a complete message, %2$s libxml2's English text */
-                _("%1$s (schema: %2$s)"), walk_error->message, detail);
+    g_propagate_error(schema_error, g_steal_pointer(&walk_error));
 }
 
 /* The one parser behind every entry point. */
