@@ -1,9 +1,719 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "nmvirt-test-util.h"
+#include <NetworkManager.h>
+
+#include "nmvirt-error.h"
+#include "nmvirt-iface-def.h"
+#include "nmvirt-map-private.h"
+#include "nmvirt-map.h"
+#include "nmvirt-xml.h"
+
+/* Shared helpers (the same few lines in each test-map-*.c) ------------- */
+
+/* Every profile verifies, and normalize (on a copy) changes nothing. */
+static void
+test_map_ip_assert_normalized(GPtrArray *profiles)
+{
+    for (guint i = 0; i < profiles->len; i++) {
+        NMConnection *connection = g_ptr_array_index(profiles, i);
+        g_autoptr(NMConnection) copy = nm_simple_connection_new_clone(connection);
+        g_autoptr(GError) error = NULL;
+        gboolean modified = TRUE;
+
+        g_assert_true(nm_connection_verify(connection, &error));
+        g_assert_no_error(error);
+        g_assert_true(nm_connection_normalize(copy, NULL, &modified, &error));
+        g_assert_no_error(error);
+        if (modified)
+            g_error("normalize changed profile '%s'", nm_connection_get_id(connection));
+    }
+}
+
+static GPtrArray *
+test_map_ip_to_nm(const NmvirtIfaceDef *def)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) profiles = nmvirt_map_to_nm(def, &error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(profiles);
+    test_map_ip_assert_normalized(profiles);
+    return g_steal_pointer(&profiles);
+}
+
+/* from_nm of the first of @profiles gives @expected: the same XML, and the
+ * same model down to what the XML does not show. */
+static void
+test_map_ip_assert_from_nm(GPtrArray *profiles, const NmvirtIfaceDef *expected)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmvirtIfaceDef) def =
+        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
+    g_autofree char *want_xml = nmvirt_xml_format(expected);
+    g_autofree char *want = nmvirt_map_def_to_string(expected);
+    g_autofree char *got_xml = NULL;
+    g_autofree char *got = NULL;
+
+    g_assert_no_error(error);
+    got_xml = nmvirt_xml_format(def);
+    g_assert_cmpstr(got_xml, ==, want_xml);
+    got = nmvirt_map_def_to_string(def);
+    g_assert_cmpstr(got, ==, want);
+}
+
+/* Parse @xml, map it to profiles and back: the same document. */
+static GPtrArray *
+test_map_ip_xml_round_trip(const char *xml)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmvirtIfaceDef) def = nmvirt_xml_parse_string(xml, -1, "test.xml", &error);
+    g_autoptr(GPtrArray) profiles = NULL;
+
+    g_assert_no_error(error);
+    profiles = test_map_ip_to_nm(def);
+    test_map_ip_assert_from_nm(profiles, def);
+    return g_steal_pointer(&profiles);
+}
+
+static void
+test_map_ip_assert_from_nm_error(GPtrArray *profiles, int code, const char *fragment)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmvirtIfaceDef) def =
+        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
+
+    g_assert_null(def);
+    g_assert_error(error, NMVIRT_ERROR, code);
+    if (strstr(error->message, fragment) == NULL)
+        g_error("message '%s' lacks '%s'", error->message, fragment);
+}
+
+/* A bare profile as another tool would write it: no nmvirt user data. */
+static NMConnection *
+test_map_ip_profile_new(const char *type, const char *id, const char *ifname)
+{
+    NMConnection *connection = nm_simple_connection_new();
+    NMSetting *s_con = nm_setting_connection_new();
+    g_autofree char *uuid = g_uuid_string_random();
+
+    g_object_set(s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
+                 NM_SETTING_CONNECTION_TYPE, type, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
+                 NULL);
+    nm_connection_add_setting(connection, s_con);
+    return connection;
+}
+
+static void
+test_map_ip_profile_add_ip(NMConnection *connection, const char *method4, const char *method6)
+{
+    NMSetting *s_ip4 = nm_setting_ip4_config_new();
+    NMSetting *s_ip6 = nm_setting_ip6_config_new();
+
+    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_METHOD, method4, NULL);
+    g_object_set(s_ip6, NM_SETTING_IP_CONFIG_METHOD, method6, NULL);
+    nm_connection_add_setting(connection, s_ip4);
+    nm_connection_add_setting(connection, s_ip6);
+}
+
+static GPtrArray *
+test_map_ip_profiles_new(NMConnection *first, ...)
+{
+    GPtrArray *profiles = g_ptr_array_new_with_free_func(g_object_unref);
+    va_list args;
+
+    va_start(args, first);
+    for (NMConnection *connection = first; connection != NULL;
+         connection = va_arg(args, NMConnection *))
+        g_ptr_array_add(profiles, connection);
+    va_end(args);
+    return profiles;
+}
+
+/* IP ------------------------------------------------------------------------ */
+
+static NmvirtIfaceDef *
+test_map_ip_ethernet_new(void)
+{
+    NmvirtIfaceDef *def = nmvirt_iface_def_new(NMVIRT_IFACE_TYPE_ETHERNET, "eth0");
+
+    def->start_mode = NMVIRT_START_MODE_ONBOOT;
+    return def;
+}
+
+static NmvirtProtoDef *
+test_map_ip_proto_new(NmvirtIfaceDef *def, NmvirtIpFamily family)
+{
+    NmvirtProtoDef *proto = nmvirt_proto_def_new(family);
+
+    if (family == NMVIRT_IP_FAMILY_IPV4)
+        def->ipv4 = proto;
+    else
+        def->ipv6 = proto;
+    return proto;
+}
+
+static NMSettingIPConfig *
+test_map_ip_ip4(GPtrArray *profiles)
+{
+    return NM_SETTING_IP_CONFIG(
+        nm_connection_get_setting_ip4_config(g_ptr_array_index(profiles, 0)));
+}
+
+static NMSettingIPConfig *
+test_map_ip_ip6(GPtrArray *profiles)
+{
+    return NM_SETTING_IP_CONFIG(
+        nm_connection_get_setting_ip6_config(g_ptr_array_index(profiles, 0)));
+}
+
+static const char *
+test_map_ip_user(GPtrArray *profiles, const char *key)
+{
+    return nmvirt_map_user_data_get(g_ptr_array_index(profiles, 0), key);
+}
+
+static void
+test_map_ip_assert_address(NMSettingIPConfig *s_ip, guint index, const char *address, guint prefix)
+{
+    NMIPAddress *nm_address = nm_setting_ip_config_get_address(s_ip, index);
+
+    g_assert_cmpstr(nm_ip_address_get_address(nm_address), ==, address);
+    g_assert_cmpuint(nm_ip_address_get_prefix(nm_address), ==, prefix);
+}
+
+static void
+test_map_ip_assert_default_route(NMSettingIPConfig *s_ip, const char *destination,
+                                 const char *next_hop)
+{
+    NMIPRoute *route;
+
+    g_assert_cmpuint(nm_setting_ip_config_get_num_routes(s_ip), ==, 1);
+    route = nm_setting_ip_config_get_route(s_ip, 0);
+    g_assert_cmpstr(nm_ip_route_get_dest(route), ==, destination);
+    g_assert_cmpuint(nm_ip_route_get_prefix(route), ==, 0);
+    g_assert_cmpstr(nm_ip_route_get_next_hop(route), ==, next_hop);
+    g_assert_cmpint(nm_ip_route_get_metric(route), ==, -1);
+    g_assert_null(nm_setting_ip_config_get_gateway(s_ip));
+}
+
+static void
+test_map_ip_to_nm_ipv4_empty(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(NmvirtIfaceDef) expected = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+
+    test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip4(profiles)), ==, "disabled");
+    /* It says nothing, and reads back as absent (netcf did the same). */
+    test_map_ip_assert_from_nm(profiles, expected);
+}
+
+static void
+test_map_ip_to_nm_ipv4_dhcp(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+
+    test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4)->dhcp = TRUE;
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip4(profiles)), ==, "auto");
+    g_assert_cmpuint(nm_setting_ip_config_get_num_addresses(test_map_ip_ip4(profiles)), ==, 0);
+    g_assert_false(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip4(profiles)));
+    g_assert_null(test_map_ip_user(profiles, "nmvirt.hint.ipv4-peerdns"));
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv4_peerdns_no(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
+
+    proto->dhcp = TRUE;
+    proto->peerdns = NMVIRT_TRISTATE_NO;
+    profiles = test_map_ip_to_nm(def);
+    g_assert_true(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip4(profiles)));
+    g_assert_null(test_map_ip_user(profiles, "nmvirt.hint.ipv4-peerdns"));
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv4_peerdns_yes(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
+
+    proto->dhcp = TRUE;
+    proto->peerdns = NMVIRT_TRISTATE_YES;
+    profiles = test_map_ip_to_nm(def);
+    g_assert_false(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip4(profiles)));
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv4-peerdns"), ==, "yes");
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv4-peerdns.nm"), ==, "no");
+    test_map_ip_assert_from_nm(profiles, def);
+
+    /* nmcli connection modify eth0 ipv4.ignore-auto-dns yes */
+    g_object_set(test_map_ip_ip4(profiles), NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, TRUE, NULL);
+    proto->peerdns = NMVIRT_TRISTATE_NO;
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv4_static(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
+
+    nmvirt_proto_def_add_ip(proto, "198.51.100.20", TRUE, 26);
+    nmvirt_proto_def_add_ip(proto, "192.0.2.5", TRUE, 24);
+    proto->gateway = g_strdup("198.51.100.1");
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip4(profiles)), ==, "manual");
+    g_assert_cmpuint(nm_setting_ip_config_get_num_addresses(test_map_ip_ip4(profiles)), ==, 2);
+    test_map_ip_assert_address(test_map_ip_ip4(profiles), 0, "198.51.100.20", 26);
+    test_map_ip_assert_address(test_map_ip_ip4(profiles), 1, "192.0.2.5", 24);
+    g_assert_cmpstr(nm_setting_ip_config_get_gateway(test_map_ip_ip4(profiles)), ==,
+                    "198.51.100.1");
+    g_assert_cmpuint(nm_setting_ip_config_get_num_routes(test_map_ip_ip4(profiles)), ==, 0);
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv4_dhcp_static(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
+
+    proto->dhcp = TRUE;
+    nmvirt_proto_def_add_ip(proto, "192.0.2.5", TRUE, 24);
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip4(profiles)), ==, "auto");
+    test_map_ip_assert_address(test_map_ip_ip4(profiles), 0, "192.0.2.5", 24);
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv4_no_prefix(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(NmvirtIfaceDef) expected = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    g_autoptr(NMIPAddress) extra = nm_ip_address_new(AF_INET, "203.0.113.9", 24, NULL);
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
+    NmvirtProtoDef *expected_proto = test_map_ip_proto_new(expected, NMVIRT_IP_FAMILY_IPV4);
+
+    nmvirt_proto_def_add_ip(proto, "10.1.2.3", FALSE, 0);
+    nmvirt_proto_def_add_ip(proto, "198.51.100.7", TRUE, 25);
+    nmvirt_proto_def_add_ip(proto, "172.16.0.1", FALSE, 0);
+    nmvirt_proto_def_add_ip(proto, "192.168.1.1", FALSE, 0);
+    profiles = test_map_ip_to_nm(def);
+    test_map_ip_assert_address(test_map_ip_ip4(profiles), 0, "10.1.2.3", 8);
+    test_map_ip_assert_address(test_map_ip_ip4(profiles), 1, "198.51.100.7", 25);
+    test_map_ip_assert_address(test_map_ip_ip4(profiles), 2, "172.16.0.1", 16);
+    test_map_ip_assert_address(test_map_ip_ip4(profiles), 3, "192.168.1.1", 24);
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv4-no-prefix"), ==,
+                    "10.1.2.3/8,172.16.0.1/16,192.168.1.1/24");
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv4-no-prefix.nm"), ==,
+                    "10.1.2.3/8,198.51.100.7/25,172.16.0.1/16,192.168.1.1/24");
+    test_map_ip_assert_from_nm(profiles, def);
+
+    /* nmcli connection modify eth0 +ipv4.addresses 203.0.113.9/24: the
+     * hint is stale, every address reads back with its prefix. */
+    nm_setting_ip_config_add_address(test_map_ip_ip4(profiles), extra);
+    nmvirt_proto_def_add_ip(expected_proto, "10.1.2.3", TRUE, 8);
+    nmvirt_proto_def_add_ip(expected_proto, "198.51.100.7", TRUE, 25);
+    nmvirt_proto_def_add_ip(expected_proto, "172.16.0.1", TRUE, 16);
+    nmvirt_proto_def_add_ip(expected_proto, "192.168.1.1", TRUE, 24);
+    nmvirt_proto_def_add_ip(expected_proto, "203.0.113.9", TRUE, 24);
+    test_map_ip_assert_from_nm(profiles, expected);
+}
+
+static void
+test_map_ip_to_nm_ipv4_classful(void)
+{
+    g_assert_cmpuint(nmvirt_map_ip_classful_prefix("10.0.0.1"), ==, 8);
+    g_assert_cmpuint(nmvirt_map_ip_classful_prefix("127.255.0.1"), ==, 8);
+    g_assert_cmpuint(nmvirt_map_ip_classful_prefix("128.0.0.1"), ==, 16);
+    g_assert_cmpuint(nmvirt_map_ip_classful_prefix("191.255.255.1"), ==, 16);
+    g_assert_cmpuint(nmvirt_map_ip_classful_prefix("192.0.0.1"), ==, 24);
+    g_assert_cmpuint(nmvirt_map_ip_classful_prefix("223.1.1.1"), ==, 24);
+    g_assert_cmpuint(nmvirt_map_ip_classful_prefix("224.0.0.5"), ==, 24);
+    g_assert_cmpuint(nmvirt_map_ip_classful_prefix("240.0.0.1"), ==, 24);
+}
+
+static void
+test_map_ip_to_nm_ipv4_dhcp_route(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
+
+    proto->dhcp = TRUE;
+    proto->gateway = g_strdup("192.0.2.1");
+    profiles = test_map_ip_to_nm(def);
+    test_map_ip_assert_default_route(test_map_ip_ip4(profiles), "0.0.0.0", "192.0.2.1");
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_route_without_address(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    g_autoptr(GError) error = NULL;
+
+    test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4)->gateway = g_strdup("192.0.2.1");
+    profiles = nmvirt_map_to_nm(def, &error);
+    g_assert_null(profiles);
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_UNSUPPORTED);
+    g_assert_nonnull(strstr(error->message, "'eth0'"));
+    g_assert_nonnull(strstr(error->message, "<protocol family='ipv4'><route>"));
+    g_clear_error(&error);
+
+    /* An empty ipv6 <protocol/> is link-local only: the same. */
+    g_clear_pointer(&def->ipv4, nmvirt_proto_def_free);
+    test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6)->gateway = g_strdup("fe80::1");
+    profiles = nmvirt_map_to_nm(def, &error);
+    g_assert_null(profiles);
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_UNSUPPORTED);
+    g_assert_nonnull(strstr(error->message, "<protocol family='ipv6'><route>"));
+}
+
+static void
+test_map_ip_to_nm_ipv6_absent(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = test_map_ip_to_nm(def);
+
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "ignore");
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv6_empty(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+
+    test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "link-local");
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv6_autoconf(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+
+    test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6)->autoconf = TRUE;
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "auto");
+    g_assert_null(test_map_ip_user(profiles, "nmvirt.hint.ipv6-dhcp"));
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv6_dhcp(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+
+    test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6)->dhcp = TRUE;
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "dhcp");
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv6_autoconf_dhcp(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(NmvirtIfaceDef) expected = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
+
+    proto->autoconf = TRUE;
+    proto->dhcp = TRUE;
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "auto");
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-dhcp"), ==, "yes");
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-dhcp.nm"), ==, "auto");
+    test_map_ip_assert_from_nm(profiles, def);
+
+    /* nmcli connection modify eth0 ipv6.method dhcp */
+    g_object_set(test_map_ip_ip6(profiles), NM_SETTING_IP_CONFIG_METHOD, "dhcp", NULL);
+    test_map_ip_proto_new(expected, NMVIRT_IP_FAMILY_IPV6)->dhcp = TRUE;
+    test_map_ip_assert_from_nm(profiles, expected);
+}
+
+static void
+test_map_ip_to_nm_ipv6_static(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
+
+    nmvirt_proto_def_add_ip(proto, "2001:db8:10::20", TRUE, 64);
+    nmvirt_proto_def_add_ip(proto, "2001:db8:20::1", TRUE, 48);
+    proto->gateway = g_strdup("2001:db8:10::1");
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "manual");
+    test_map_ip_assert_address(test_map_ip_ip6(profiles), 0, "2001:db8:10::20", 64);
+    test_map_ip_assert_address(test_map_ip_ip6(profiles), 1, "2001:db8:20::1", 48);
+    g_assert_cmpstr(nm_setting_ip_config_get_gateway(test_map_ip_ip6(profiles)), ==,
+                    "2001:db8:10::1");
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv6_autoconf_static(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
+
+    proto->autoconf = TRUE;
+    nmvirt_proto_def_add_ip(proto, "2001:db8:10::20", TRUE, 64);
+    profiles = test_map_ip_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "auto");
+    test_map_ip_assert_address(test_map_ip_ip6(profiles), 0, "2001:db8:10::20", 64);
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv6_no_prefix(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
+
+    nmvirt_proto_def_add_ip(proto, "2001:db8::5", FALSE, 0);
+    nmvirt_proto_def_add_ip(proto, "2001:db8:1::5", TRUE, 56);
+    profiles = test_map_ip_to_nm(def);
+    test_map_ip_assert_address(test_map_ip_ip6(profiles), 0, "2001:db8::5", 64);
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-no-prefix"), ==, "2001:db8::5/64");
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-no-prefix.nm"), ==,
+                    "2001:db8::5/64,2001:db8:1::5/56");
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv6_peerdns(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
+
+    proto->dhcp = TRUE;
+    proto->peerdns = NMVIRT_TRISTATE_NO;
+    profiles = test_map_ip_to_nm(def);
+    g_assert_true(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip6(profiles)));
+    test_map_ip_assert_from_nm(profiles, def);
+    g_clear_pointer(&profiles, g_ptr_array_unref);
+
+    proto->peerdns = NMVIRT_TRISTATE_YES;
+    profiles = test_map_ip_to_nm(def);
+    g_assert_false(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip6(profiles)));
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-peerdns"), ==, "yes");
+    g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-peerdns.nm"), ==, "no");
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_ipv6_autoconf_route(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
+
+    proto->autoconf = TRUE;
+    proto->gateway = g_strdup("fe80::1");
+    profiles = test_map_ip_to_nm(def);
+    test_map_ip_assert_default_route(test_map_ip_ip6(profiles), "::", "fe80::1");
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static void
+test_map_ip_to_nm_both_families(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    NmvirtProtoDef *ipv4 = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
+    NmvirtProtoDef *ipv6 = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
+
+    ipv4->dhcp = TRUE;
+    ipv4->peerdns = NMVIRT_TRISTATE_NO;
+    nmvirt_proto_def_add_ip(ipv4, "192.0.2.5", FALSE, 0);
+    ipv4->gateway = g_strdup("192.0.2.1");
+    ipv6->autoconf = TRUE;
+    ipv6->dhcp = TRUE;
+    nmvirt_proto_def_add_ip(ipv6, "2001:db8::5", FALSE, 0);
+    ipv6->gateway = g_strdup("2001:db8::1");
+    profiles = test_map_ip_to_nm(def);
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+/* Applying a document to an existing profile replaces the default route
+ * (what <route> becomes) and keeps other routes and DNS. */
+static void
+test_map_ip_to_nm_apply_keeps_routes(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    g_autoptr(NMIPRoute) route = nm_ip_route_new(AF_INET, "10.0.0.0", 8, "192.0.2.254", 10, NULL);
+    g_autoptr(GError) error = NULL;
+    NmvirtMapPlace place = { def, NULL, 0 };
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
+    NMConnection *connection;
+    NMSettingIPConfig *s_ip4;
+
+    proto->dhcp = TRUE;
+    proto->gateway = g_strdup("192.0.2.1");
+    profiles = test_map_ip_to_nm(def);
+    connection = g_ptr_array_index(profiles, 0);
+    s_ip4 = test_map_ip_ip4(profiles);
+    nm_setting_ip_config_add_route(s_ip4, route);
+    nm_setting_ip_config_add_dns(s_ip4, "192.0.2.53");
+
+    g_clear_pointer(&proto->gateway, g_free);
+    g_assert_true(nmvirt_map_apply(connection, def, &place, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(nm_setting_ip_config_get_num_routes(s_ip4), ==, 1);
+    g_assert_cmpstr(nm_ip_route_get_dest(nm_setting_ip_config_get_route(s_ip4, 0)), ==, "10.0.0.0");
+    g_assert_cmpuint(nm_setting_ip_config_get_num_dns(s_ip4), ==, 1);
+    test_map_ip_assert_normalized(profiles);
+    test_map_ip_assert_from_nm(profiles, def);
+}
+
+static GPtrArray *
+test_map_ip_foreign_profiles(const char *method4, const char *method6)
+{
+    NMConnection *connection =
+        test_map_ip_profile_new("802-3-ethernet", "Wired connection 1", "eth0");
+
+    nm_connection_add_setting(connection, nm_setting_wired_new());
+    test_map_ip_profile_add_ip(connection, method4, method6);
+    return test_map_ip_profiles_new(connection, NULL);
+}
+
+static void
+test_map_ip_from_nm_ipv4_shared(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("shared", "ignore");
+
+    test_map_ip_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "ipv4.method 'shared'");
+}
+
+static void
+test_map_ip_from_nm_ipv4_link_local(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("link-local", "ignore");
+
+    test_map_ip_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
+                                     "ipv4.method 'link-local'");
+}
+
+static void
+test_map_ip_from_nm_ipv6_shared(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("auto", "shared");
+
+    test_map_ip_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "ipv6.method 'shared'");
+}
+
+static void
+test_map_ip_from_nm_ipv6_disabled(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("disabled", "disabled");
+    g_autoptr(NmvirtIfaceDef) expected = test_map_ip_ethernet_new();
+
+    test_map_ip_assert_from_nm(profiles, expected);
+}
+
+/* A default route with a next hop is the XML's <route>; other routes have
+ * no XML words and are left alone. */
+static void
+test_map_ip_from_nm_default_route(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("auto", "ignore");
+    g_autoptr(NmvirtIfaceDef) expected = test_map_ip_ethernet_new();
+    g_autoptr(NMIPRoute) other = nm_ip_route_new(AF_INET, "10.0.0.0", 8, "192.0.2.254", -1, NULL);
+    g_autoptr(NMIPRoute) route = nm_ip_route_new(AF_INET, "0.0.0.0", 0, "192.0.2.1", 100, NULL);
+    NmvirtProtoDef *proto = test_map_ip_proto_new(expected, NMVIRT_IP_FAMILY_IPV4);
+
+    nm_setting_ip_config_add_route(test_map_ip_ip4(profiles), other);
+    nm_setting_ip_config_add_route(test_map_ip_ip4(profiles), route);
+    g_assert_true(nm_connection_verify(g_ptr_array_index(profiles, 0), NULL));
+    proto->dhcp = TRUE;
+    proto->gateway = g_strdup("192.0.2.1");
+    test_map_ip_assert_from_nm(profiles, expected);
+}
+
+static void
+test_map_ip_to_nm_xml_example(void)
+{
+    g_autoptr(GPtrArray) profiles =
+        test_map_ip_xml_round_trip("<interface type='ethernet' name='eth0'>\n"
+                                   "  <start mode='onboot'/>\n"
+                                   "  <protocol family='ipv4'>\n"
+                                   "    <dhcp peerdns='yes'/>\n"
+                                   "    <ip address='10.0.0.5'/>\n"
+                                   "    <route gateway='10.0.0.1'/>\n"
+                                   "  </protocol>\n"
+                                   "  <protocol family='ipv6'>\n"
+                                   "    <autoconf/>\n"
+                                   "    <dhcp peerdns='no'/>\n"
+                                   "    <ip address='2001:db8::5'/>\n"
+                                   "  </protocol>\n"
+                                   "</interface>\n");
+
+    test_map_ip_assert_address(test_map_ip_ip4(profiles), 0, "10.0.0.5", 8);
+    test_map_ip_assert_address(test_map_ip_ip6(profiles), 0, "2001:db8::5", 64);
+    g_assert_true(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip6(profiles)));
+}
 
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv4-empty", test_map_ip_to_nm_ipv4_empty);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv4-dhcp", test_map_ip_to_nm_ipv4_dhcp);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv4-peerdns-no", test_map_ip_to_nm_ipv4_peerdns_no);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv4-peerdns-yes", test_map_ip_to_nm_ipv4_peerdns_yes);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv4-static", test_map_ip_to_nm_ipv4_static);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv4-dhcp-static", test_map_ip_to_nm_ipv4_dhcp_static);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv4-no-prefix", test_map_ip_to_nm_ipv4_no_prefix);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv4-classful", test_map_ip_to_nm_ipv4_classful);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv4-dhcp-route", test_map_ip_to_nm_ipv4_dhcp_route);
+    g_test_add_func("/nmvirt/map/to-nm/ip/route-without-address",
+                    test_map_ip_to_nm_route_without_address);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-absent", test_map_ip_to_nm_ipv6_absent);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-empty", test_map_ip_to_nm_ipv6_empty);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-autoconf", test_map_ip_to_nm_ipv6_autoconf);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-dhcp", test_map_ip_to_nm_ipv6_dhcp);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-autoconf-dhcp",
+                    test_map_ip_to_nm_ipv6_autoconf_dhcp);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-static", test_map_ip_to_nm_ipv6_static);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-autoconf-static",
+                    test_map_ip_to_nm_ipv6_autoconf_static);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-no-prefix", test_map_ip_to_nm_ipv6_no_prefix);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-peerdns", test_map_ip_to_nm_ipv6_peerdns);
+    g_test_add_func("/nmvirt/map/to-nm/ip/ipv6-autoconf-route",
+                    test_map_ip_to_nm_ipv6_autoconf_route);
+    g_test_add_func("/nmvirt/map/to-nm/ip/both-families", test_map_ip_to_nm_both_families);
+    g_test_add_func("/nmvirt/map/to-nm/ip/apply-keeps-routes",
+                    test_map_ip_to_nm_apply_keeps_routes);
+    g_test_add_func("/nmvirt/map/from-nm/ip/ipv4-shared", test_map_ip_from_nm_ipv4_shared);
+    g_test_add_func("/nmvirt/map/from-nm/ip/ipv4-link-local", test_map_ip_from_nm_ipv4_link_local);
+    g_test_add_func("/nmvirt/map/from-nm/ip/ipv6-shared", test_map_ip_from_nm_ipv6_shared);
+    g_test_add_func("/nmvirt/map/from-nm/ip/ipv6-disabled", test_map_ip_from_nm_ipv6_disabled);
+    g_test_add_func("/nmvirt/map/from-nm/ip/default-route", test_map_ip_from_nm_default_route);
+    g_test_add_func("/nmvirt/map/to-nm/ip/xml-example", test_map_ip_to_nm_xml_example);
     return g_test_run();
 }
