@@ -14,7 +14,7 @@
  * converted once, where they enter the library, by nmvirt_error_convert().
  */
 
-G_DEFINE_QUARK(nmvirt-error-quark, nmvirt_error)
+G_DEFINE_QUARK(nmvirt - error - quark, nmvirt_error)
 
 /**
  * nmvirt_error_to_string:
@@ -68,26 +68,26 @@ void
 nmvirt_error_convert(GError **perror)
 {
     static const NmvirtErrorMap map[] = {
-        {g_io_error_quark, G_IO_ERROR_NOT_FOUND, NMVIRT_ERROR_NOT_FOUND},
-        {g_io_error_quark, G_IO_ERROR_EXISTS, NMVIRT_ERROR_EXISTS},
-        {g_io_error_quark, G_IO_ERROR_PERMISSION_DENIED, NMVIRT_ERROR_PERMISSION_DENIED},
-        {g_io_error_quark, G_IO_ERROR_TIMED_OUT, NMVIRT_ERROR_TIMEOUT},
-        {g_io_error_quark, G_IO_ERROR_NOT_SUPPORTED, NMVIRT_ERROR_UNSUPPORTED},
-        {g_io_error_quark, -1, NMVIRT_ERROR_IO},
-        {g_file_error_quark, G_FILE_ERROR_NOENT, NMVIRT_ERROR_NOT_FOUND},
-        {g_file_error_quark, G_FILE_ERROR_ACCES, NMVIRT_ERROR_PERMISSION_DENIED},
-        {g_file_error_quark, -1, NMVIRT_ERROR_IO},
-        {g_key_file_error_quark, -1, NMVIRT_ERROR_INVALID_PROFILE},
-        {nm_connection_error_quark, -1, NMVIRT_ERROR_INVALID_PROFILE},
-        {nm_client_error_quark, -1, NMVIRT_ERROR_DAEMON},
-        {nm_manager_error_quark, NM_MANAGER_ERROR_PERMISSION_DENIED,
-         NMVIRT_ERROR_PERMISSION_DENIED},
-        {nm_manager_error_quark, -1, NMVIRT_ERROR_DAEMON},
-        {nm_settings_error_quark, NM_SETTINGS_ERROR_PERMISSION_DENIED,
-         NMVIRT_ERROR_PERMISSION_DENIED},
-        {nm_settings_error_quark, NM_SETTINGS_ERROR_INVALID_CONNECTION,
-         NMVIRT_ERROR_INVALID_PROFILE},
-        {nm_settings_error_quark, -1, NMVIRT_ERROR_DAEMON},
+        { g_io_error_quark, G_IO_ERROR_NOT_FOUND, NMVIRT_ERROR_NOT_FOUND },
+        { g_io_error_quark, G_IO_ERROR_EXISTS, NMVIRT_ERROR_EXISTS },
+        { g_io_error_quark, G_IO_ERROR_PERMISSION_DENIED, NMVIRT_ERROR_PERMISSION_DENIED },
+        { g_io_error_quark, G_IO_ERROR_TIMED_OUT, NMVIRT_ERROR_TIMEOUT },
+        { g_io_error_quark, G_IO_ERROR_NOT_SUPPORTED, NMVIRT_ERROR_UNSUPPORTED },
+        { g_io_error_quark, -1, NMVIRT_ERROR_IO },
+        { g_file_error_quark, G_FILE_ERROR_NOENT, NMVIRT_ERROR_NOT_FOUND },
+        { g_file_error_quark, G_FILE_ERROR_ACCES, NMVIRT_ERROR_PERMISSION_DENIED },
+        { g_file_error_quark, -1, NMVIRT_ERROR_IO },
+        { g_key_file_error_quark, -1, NMVIRT_ERROR_INVALID_PROFILE },
+        { nm_connection_error_quark, -1, NMVIRT_ERROR_INVALID_PROFILE },
+        { nm_client_error_quark, -1, NMVIRT_ERROR_DAEMON },
+        { nm_manager_error_quark, NM_MANAGER_ERROR_PERMISSION_DENIED,
+          NMVIRT_ERROR_PERMISSION_DENIED },
+        { nm_manager_error_quark, -1, NMVIRT_ERROR_DAEMON },
+        { nm_settings_error_quark, NM_SETTINGS_ERROR_PERMISSION_DENIED,
+          NMVIRT_ERROR_PERMISSION_DENIED },
+        { nm_settings_error_quark, NM_SETTINGS_ERROR_INVALID_CONNECTION,
+          NMVIRT_ERROR_INVALID_PROFILE },
+        { nm_settings_error_quark, -1, NMVIRT_ERROR_DAEMON },
     };
     GError *error;
 

@@ -101,17 +101,17 @@ nmvirt_ip_def_free(NmvirtIpDef *ip)
 }
 
 /* One table per enum; index = enum value, NULL = no XML spelling (UNSET). */
-static const char *const nmvirt_iface_type_names[] = {"ethernet", "bridge", "bond", "vlan"};
-static const char *const nmvirt_start_mode_names[] = {NULL, "onboot", "none", "hotplug"};
+static const char *const nmvirt_iface_type_names[] = { "ethernet", "bridge", "bond", "vlan" };
+static const char *const nmvirt_start_mode_names[] = { NULL, "onboot", "none", "hotplug" };
 static const char *const nmvirt_link_state_names[] = {
     NULL, "unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up",
 };
 static const char *const nmvirt_bond_mode_names[] = {
-    NULL,        "balance-rr",  "active-backup", "balance-xor",
-    "broadcast", "802.3ad",     "balance-tlb",   "balance-alb",
+    NULL,        "balance-rr", "active-backup", "balance-xor",
+    "broadcast", "802.3ad",    "balance-tlb",   "balance-alb",
 };
-static const char *const nmvirt_bond_carrier_names[] = {NULL, "ioctl", "netif"};
-static const char *const nmvirt_arp_validate_names[] = {NULL, "none", "active", "backup", "all"};
+static const char *const nmvirt_bond_carrier_names[] = { NULL, "ioctl", "netif" };
+static const char *const nmvirt_arp_validate_names[] = { NULL, "none", "active", "backup", "all" };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(nmvirt_iface_type_names) == NMVIRT_IFACE_TYPE_LAST);
 G_STATIC_ASSERT(G_N_ELEMENTS(nmvirt_start_mode_names) == NMVIRT_START_MODE_LAST);

@@ -16,8 +16,8 @@
 G_BEGIN_DECLS
 
 /* Kernel interface names are at most IFNAMSIZ - 1 bytes. */
-#define NMVIRT_IFNAME_MAX 15
-#define NMVIRT_MTU_MAX 100000
+#define NMVIRT_IFNAME_MAX   15
+#define NMVIRT_MTU_MAX      100000
 #define NMVIRT_VLAN_TAG_MAX 4094
 
 typedef enum {

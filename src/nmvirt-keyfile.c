@@ -13,8 +13,8 @@
 char *
 nmvirt_keyfile_to_data(NMConnection *connection, GError **error)
 {
-    g_autoptr(GKeyFile) keyfile = nm_keyfile_write(connection, NM_KEYFILE_HANDLER_FLAGS_NONE,
-                                                   NULL, NULL, error);
+    g_autoptr(GKeyFile) keyfile =
+        nm_keyfile_write(connection, NM_KEYFILE_HANDLER_FLAGS_NONE, NULL, NULL, error);
 
     if (keyfile == NULL) {
         nmvirt_error_convert(error);
@@ -80,7 +80,7 @@ nmvirt_keyfile_write(NMConnection *connection, const char *dir, GError **error)
 static gboolean
 nmvirt_keyfile_check_required(GKeyFile *keyfile, const char *path, GError **error)
 {
-    static const char *const required[] = {"uuid", "type"};
+    static const char *const required[] = { "uuid", "type" };
 
     if (!g_key_file_has_group(keyfile, "connection")) {
         g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_PROFILE,
@@ -93,8 +93,8 @@ nmvirt_keyfile_check_required(GKeyFile *keyfile, const char *path, GError **erro
         g_autofree char *value = g_key_file_get_string(keyfile, "connection", required[i], NULL);
         if (value == NULL || *value == '\0') {
             g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_PROFILE,
-                        _("keyfile '%1$s' lacks connection.%2$s, which every profile needs"),
-                        path, required[i]);
+                        _("keyfile '%1$s' lacks connection.%2$s, which every profile needs"), path,
+                        required[i]);
             return FALSE;
         }
     }
@@ -119,12 +119,11 @@ nmvirt_keyfile_read(const char *path, GError **error)
     }
     if (!nmvirt_keyfile_check_required(keyfile, path, error))
         return NULL;
-    connection = nm_keyfile_read(keyfile, base_dir, NM_KEYFILE_HANDLER_FLAGS_NONE, NULL, NULL,
-                                 &local_error);
+    connection =
+        nm_keyfile_read(keyfile, base_dir, NM_KEYFILE_HANDLER_FLAGS_NONE, NULL, NULL, &local_error);
     if (connection == NULL || !nm_connection_normalize(connection, NULL, NULL, &local_error)) {
         g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_PROFILE,
-                    _("keyfile '%1$s' is not a valid profile: %2$s"), path,
-                    local_error->message);
+                    _("keyfile '%1$s' is not a valid profile: %2$s"), path, local_error->message);
         return NULL;
     }
     return g_steal_pointer(&connection);

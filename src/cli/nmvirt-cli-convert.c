@@ -33,8 +33,7 @@ nmvirt_cli_convert_to_keyfile(const char *dir, const char *file)
         return NMVIRT_CLI_EXIT_ERROR;
     }
     for (guint i = 0; i < profiles->len; i++) {
-        g_autofree char *path =
-            nmvirt_keyfile_write(g_ptr_array_index(profiles, i), dir, &error);
+        g_autofree char *path = nmvirt_keyfile_write(g_ptr_array_index(profiles, i), dir, &error);
         if (path == NULL) {
             nmvirt_cli_print_error(file, error);
             return NMVIRT_CLI_EXIT_ERROR;
@@ -75,11 +74,11 @@ nmvirt_cli_convert(int argc, char **argv)
     g_autofree char *to_dir = NULL;
     gboolean from = FALSE;
     const GOptionEntry entries[] = {
-        {"to-keyfile", 0, 0, G_OPTION_ARG_FILENAME, &to_dir,
-         N_("Write one NetworkManager keyfile per profile of FILE into DIR"), N_("DIR")},
-        {"from-keyfile", 0, 0, G_OPTION_ARG_NONE, &from,
-         N_("Read the KEYFILEs of one interface and print its interface XML"), NULL},
-        {NULL},
+        { "to-keyfile", 0, 0, G_OPTION_ARG_FILENAME, &to_dir,
+          N_("Write one NetworkManager keyfile per profile of FILE into DIR"), N_("DIR") },
+        { "from-keyfile", 0, 0, G_OPTION_ARG_NONE, &from,
+          N_("Read the KEYFILEs of one interface and print its interface XML"), NULL },
+        { NULL },
     };
 
     if (!nmvirt_cli_parse_options("convert", _("--to-keyfile DIR FILE | --from-keyfile KEYFILE…"),

@@ -19,9 +19,9 @@ typedef struct {
 } NmvirtCliVerb;
 
 static const NmvirtCliVerb nmvirt_cli_verbs[] = {
-    {"validate", N_("Check interface XML documents"), nmvirt_cli_validate},
-    {"convert", N_("Convert interface XML to NetworkManager keyfiles and back"),
-     nmvirt_cli_convert},
+    { "validate", N_("Check interface XML documents"), nmvirt_cli_validate },
+    { "convert", N_("Convert interface XML to NetworkManager keyfiles and back"),
+      nmvirt_cli_convert },
 };
 
 gboolean

@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* Exit codes of every verb: 0 success, 1 an error was printed on stderr. */
-#define NMVIRT_CLI_EXIT_OK 0
+#define NMVIRT_CLI_EXIT_OK    0
 #define NMVIRT_CLI_EXIT_ERROR 1
 
 /* Parses the options of one verb; --help prints and exits 0. On a usage

@@ -44,8 +44,10 @@ int
 main(int argc, char **argv)
 {
     g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GPtrArray) defs = g_ptr_array_new_with_free_func((GDestroyNotify)nmvirt_iface_def_free);
-    g_autoptr(GPtrArray) profile_sets = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    g_autoptr(GPtrArray) defs =
+        g_ptr_array_new_with_free_func((GDestroyNotify)nmvirt_iface_def_free);
+    g_autoptr(GPtrArray) profile_sets =
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     guint rounds = 200;
     double t_base, t_to, t_from;
     guint n_docs;
@@ -66,7 +68,8 @@ main(int argc, char **argv)
     /* warm-up: compiles the schema once, and checks every document works */
     for (guint i = 0; i < texts->len; i++) {
         g_autoptr(GError) error = NULL;
-        NmvirtIfaceDef *def = nmvirt_xml_parse_string(g_ptr_array_index(texts, i), -1, NULL, &error);
+        NmvirtIfaceDef *def =
+            nmvirt_xml_parse_string(g_ptr_array_index(texts, i), -1, NULL, &error);
         GPtrArray *profiles;
         if (def == NULL) {
             g_printerr("bench-translate: %s\n", error->message);

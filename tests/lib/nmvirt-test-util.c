@@ -245,8 +245,8 @@ nmvirt_test_check_golden(GPtrArray *profiles, const char *golden_dir)
         NMConnection *connection = g_ptr_array_index(profiles, i);
         g_autoptr(GError) error = NULL;
         g_autofree char *data = nmvirt_keyfile_to_data(connection, &error);
-        g_autofree char *file = g_strconcat(nm_connection_get_id(connection), ".nmconnection",
-                                            NULL);
+        g_autofree char *file =
+            g_strconcat(nm_connection_get_id(connection), ".nmconnection", NULL);
         g_autofree char *path = g_build_filename(golden_dir, file, NULL);
         g_autofree char *golden = NULL;
 

@@ -30,7 +30,7 @@ char *nmvirt_test_xml_diff(const char *expected, const char *actual);
     {                                                                                              \
         g_autofree char *nmvirt_diff_ = nmvirt_test_xml_diff((expected), (actual));                \
         if (nmvirt_diff_ != NULL)                                                                  \
-            g_error("XML differs: %s\n--- expected\n%s--- actual\n%s", nmvirt_diff_, (expected),  \
+            g_error("XML differs: %s\n--- expected\n%s--- actual\n%s", nmvirt_diff_, (expected),   \
                     (actual));                                                                     \
     }                                                                                              \
     G_STMT_END

@@ -22,7 +22,7 @@ int
 main(int argc, char **argv)
 {
     const char *corpus = g_getenv("NMVIRT_CORPUS_DIR");
-    const char *const subdirs[] = {"netcf", "libvirt"};
+    const char *const subdirs[] = { "netcf", "libvirt" };
     guint count = 0;
 
     g_test_init(&argc, &argv, NULL);

@@ -17,8 +17,8 @@ static void
 test_error_convert(void)
 {
     g_autoptr(GError) io = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "nope");
-    g_autoptr(GError) nm = g_error_new_literal(NM_CONNECTION_ERROR,
-                                               NM_CONNECTION_ERROR_INVALID_PROPERTY, "bad");
+    g_autoptr(GError) nm =
+        g_error_new_literal(NM_CONNECTION_ERROR, NM_CONNECTION_ERROR_INVALID_PROPERTY, "bad");
     g_autoptr(GError) other = g_error_new_literal(G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "x");
     g_autoptr(GError) ours = g_error_new_literal(NMVIRT_ERROR, NMVIRT_ERROR_TIMEOUT, "late");
     GError *none = NULL;

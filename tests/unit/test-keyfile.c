@@ -83,7 +83,8 @@ test_keyfile_not_a_profile(void)
 {
     g_autofree char *dir = g_dir_make_tmp("nmvirt-kf-XXXXXX", NULL);
     g_autofree char *garbage = test_keyfile_write_tmp(dir, "a.nmconnection", "not = [a keyfile");
-    g_autofree char *nogroup = test_keyfile_write_tmp(dir, "b.nmconnection", "[ipv4]\nmethod=auto\n");
+    g_autofree char *nogroup =
+        test_keyfile_write_tmp(dir, "b.nmconnection", "[ipv4]\nmethod=auto\n");
     g_autofree char *missing = g_build_filename(dir, "none.nmconnection", NULL);
     g_autoptr(GError) error = NULL;
 
@@ -105,8 +106,8 @@ static void
 test_keyfile_two_top_levels(void)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) a = nmvirt_xml_to_connections(
-        "<interface type='ethernet' name='eth0'/>", &error);
+    g_autoptr(GPtrArray) a =
+        nmvirt_xml_to_connections("<interface type='ethernet' name='eth0'/>", &error);
     g_autoptr(GPtrArray) b = NULL;
     g_autoptr(GPtrArray) both = g_ptr_array_new();
     g_autofree char *xml = NULL;

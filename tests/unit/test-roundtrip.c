@@ -13,8 +13,8 @@ test_roundtrip_document(gconstpointer data)
     const char *path = data;
     g_autofree char *base = g_path_get_basename(path);
     g_autofree char *name = g_strndup(base, strlen(base) - 4);
-    g_autofree char *golden_dir = g_test_build_filename(G_TEST_DIST, "data", "keyfiles", name,
-                                                        NULL);
+    g_autofree char *golden_dir =
+        g_test_build_filename(G_TEST_DIST, "data", "keyfiles", name, NULL);
 
     nmvirt_test_check_document(path, golden_dir);
 }
