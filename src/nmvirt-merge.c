@@ -6,8 +6,9 @@
  * same id, and only the properties of README's mapping table (the "owned"
  * properties below) change; every other setting and property is kept.
  * Interfaces without an identity profile get the profile nmvirt_map_to_nm()
- * makes. Never rebuild a profile from scratch (style.md, "Merge, never
- * rebuild"): that would lose 802.1X, DNS search, firewall zones, other
+ * makes (with a random UUID when an unrelated existing profile already has
+ * the derived one). Never rebuild a profile from scratch (style.md, "Merge,
+ * never rebuild"): that would lose 802.1X, DNS search, firewall zones, other
  * tools' user data and bond options the XML has no words for.
  */
 #include "config.h"
@@ -457,6 +458,41 @@ nmvirt_merge_find_existing(GPtrArray *existing, GHashTable *claimed, GHashTable 
     return nmvirt_identity_find(candidates, name, mac, TRUE);
 }
 
+/* Whether a profile of @existing has @uuid. */
+static gboolean
+nmvirt_merge_uuid_taken(GPtrArray *existing, const char *uuid)
+{
+    for (guint i = 0; i < existing->len; i++) {
+        if (g_strcmp0(nm_connection_get_uuid(g_ptr_array_index(existing, i)), uuid) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/*
+ * A new profile's UUID is derived from type and name, so a redefine finds
+ * the same one. But the profile that has it now is not this interface's
+ * (else nmvirt_merge_find_existing() had found it): the user renamed its
+ * connection.interface-name, say. Writing the derived UUID would overwrite
+ * that unrelated profile, so the new one gets a random UUID instead. Ports
+ * and vlans in the result name their controller or parent by interface
+ * name (to_nm and the merged connection.master), and @result_uuids is
+ * filled after this, so nothing refers to the derived UUID.
+ */
+static void
+nmvirt_merge_new_uuid_if_taken(NMConnection *profile, GPtrArray *existing)
+{
+    g_autofree char *uuid = NULL;
+
+    if (!nmvirt_merge_uuid_taken(existing, nm_connection_get_uuid(profile)))
+        return;
+    uuid = nm_utils_uuid_generate();
+    g_debug("merge: %s: UUID %s belongs to another profile, using %s",
+            nm_connection_get_interface_name(profile), nm_connection_get_uuid(profile), uuid);
+    g_object_set(nm_connection_get_setting_connection(profile), NM_SETTING_CONNECTION_UUID, uuid,
+                 NULL);
+}
+
 GPtrArray *
 nmvirt_map_merge(const NmvirtIfaceDef *def, GPtrArray *existing, GError **error)
 {
@@ -494,6 +530,7 @@ nmvirt_map_merge(const NmvirtIfaceDef *def, GPtrArray *existing, GError **error)
         found = nmvirt_merge_find_existing(existing, claimed, result_uuids, profile);
         if (found == NULL) {
             merged = g_object_ref(profile);
+            nmvirt_merge_new_uuid_if_taken(merged, existing);
         } else {
             g_hash_table_add(claimed, found);
             merged = nmvirt_merge_profile(found, profile, error);

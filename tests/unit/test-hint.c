@@ -1,65 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <NetworkManager.h>
-
-#include "nmvirt-error.h"
-#include "nmvirt-iface-def.h"
 #include "nmvirt-map-private.h"
-#include "nmvirt-map.h"
-#include "nmvirt-xml.h"
-
-/* Shared helpers (the same few lines in each test-map-*.c) ------------- */
-
-/* Every profile verifies, and normalize (on a copy) changes nothing. */
-static void
-test_hint_assert_normalized(GPtrArray *profiles)
-{
-    for (guint i = 0; i < profiles->len; i++) {
-        NMConnection *connection = g_ptr_array_index(profiles, i);
-        g_autoptr(NMConnection) copy = nm_simple_connection_new_clone(connection);
-        g_autoptr(GError) error = NULL;
-        gboolean modified = TRUE;
-
-        g_assert_true(nm_connection_verify(connection, &error));
-        g_assert_no_error(error);
-        g_assert_true(nm_connection_normalize(copy, NULL, &modified, &error));
-        g_assert_no_error(error);
-        if (modified)
-            g_error("normalize changed profile '%s'", nm_connection_get_id(connection));
-    }
-}
-
-static GPtrArray *
-test_hint_to_nm(const NmvirtIfaceDef *def)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) profiles = nmvirt_map_to_nm(def, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(profiles);
-    test_hint_assert_normalized(profiles);
-    return g_steal_pointer(&profiles);
-}
-
-/* from_nm of the first of @profiles gives @expected: the same XML, and the
- * same model down to what the XML does not show. */
-static void
-test_hint_assert_from_nm(GPtrArray *profiles, const NmvirtIfaceDef *expected)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-    g_autofree char *want_xml = nmvirt_xml_format(expected);
-    g_autofree char *want = nmvirt_map_def_to_string(expected);
-    g_autofree char *got_xml = NULL;
-    g_autofree char *got = NULL;
-
-    g_assert_no_error(error);
-    got_xml = nmvirt_xml_format(def);
-    g_assert_cmpstr(got_xml, ==, want_xml);
-    got = nmvirt_map_def_to_string(def);
-    g_assert_cmpstr(got, ==, want);
-}
-
+#include "nmvirt-test-map.h"
 /* The user-data mechanism ---------------------------------------------------- */
 
 static void
@@ -298,8 +239,8 @@ test_hint_case(gconstpointer data)
     const TestHintCase *test_hint_case = data;
     g_autoptr(NmvirtIfaceDef) def = test_hint_case->build(FALSE);
     g_autoptr(NmvirtIfaceDef) stale = test_hint_case->build(TRUE);
-    g_autoptr(GPtrArray) profiles = test_hint_to_nm(def);
-    g_autoptr(GPtrArray) plain_profiles = test_hint_to_nm(stale);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
+    g_autoptr(GPtrArray) plain_profiles = nmvirt_test_map_to_nm(stale);
     g_autofree char *nm_key = g_strconcat(test_hint_case->key, ".nm", NULL);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
     g_autoptr(GError) error = NULL;
@@ -311,17 +252,17 @@ test_hint_case(gconstpointer data)
         g_assert_null(
             nmvirt_map_user_data_get(g_ptr_array_index(profiles, i), test_hint_case->key));
     }
-    test_hint_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 
     /* The same NetworkManager values without the hint... */
     g_assert_null(
         nmvirt_map_user_data_get(g_ptr_array_index(plain_profiles, 0), test_hint_case->key));
-    test_hint_assert_from_nm(plain_profiles, stale);
+    nmvirt_test_map_assert_from_nm(plain_profiles, stale);
 
     /* ...and a hint whose NetworkManager value no longer matches is ignored. */
     g_assert_true(nmvirt_map_user_data_set(connection, nm_key, "changed", &error));
     g_assert_no_error(error);
-    test_hint_assert_from_nm(profiles, stale);
+    nmvirt_test_map_assert_from_nm(profiles, stale);
 }
 
 int

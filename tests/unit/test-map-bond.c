@@ -1,133 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <NetworkManager.h>
-
-#include "nmvirt-error.h"
-#include "nmvirt-iface-def.h"
 #include "nmvirt-map-private.h"
-#include "nmvirt-map.h"
-#include "nmvirt-xml.h"
-
-/* Shared helpers (the same few lines in each test-map-*.c) ------------- */
-
-/* Every profile verifies, and normalize (on a copy) changes nothing. */
-static void
-test_map_bond_assert_normalized(GPtrArray *profiles)
-{
-    for (guint i = 0; i < profiles->len; i++) {
-        NMConnection *connection = g_ptr_array_index(profiles, i);
-        g_autoptr(NMConnection) copy = nm_simple_connection_new_clone(connection);
-        g_autoptr(GError) error = NULL;
-        gboolean modified = TRUE;
-
-        g_assert_true(nm_connection_verify(connection, &error));
-        g_assert_no_error(error);
-        g_assert_true(nm_connection_normalize(copy, NULL, &modified, &error));
-        g_assert_no_error(error);
-        if (modified)
-            g_error("normalize changed profile '%s'", nm_connection_get_id(connection));
-    }
-}
-
-static GPtrArray *
-test_map_bond_to_nm(const NmvirtIfaceDef *def)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) profiles = nmvirt_map_to_nm(def, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(profiles);
-    test_map_bond_assert_normalized(profiles);
-    return g_steal_pointer(&profiles);
-}
-
-/* from_nm of the first of @profiles gives @expected: the same XML, and the
- * same model down to what the XML does not show. */
-static void
-test_map_bond_assert_from_nm(GPtrArray *profiles, const NmvirtIfaceDef *expected)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-    g_autofree char *want_xml = nmvirt_xml_format(expected);
-    g_autofree char *want = nmvirt_map_def_to_string(expected);
-    g_autofree char *got_xml = NULL;
-    g_autofree char *got = NULL;
-
-    g_assert_no_error(error);
-    got_xml = nmvirt_xml_format(def);
-    g_assert_cmpstr(got_xml, ==, want_xml);
-    got = nmvirt_map_def_to_string(def);
-    g_assert_cmpstr(got, ==, want);
-}
-
-/* Parse @xml, map it to profiles and back: the same document. */
-static GPtrArray *
-test_map_bond_xml_round_trip(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def = nmvirt_xml_parse_string(xml, -1, "test.xml", &error);
-    g_autoptr(GPtrArray) profiles = NULL;
-
-    g_assert_no_error(error);
-    profiles = test_map_bond_to_nm(def);
-    test_map_bond_assert_from_nm(profiles, def);
-    return g_steal_pointer(&profiles);
-}
-
-static void
-test_map_bond_assert_from_nm_error(GPtrArray *profiles, int code, const char *fragment)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-
-    g_assert_null(def);
-    g_assert_error(error, NMVIRT_ERROR, code);
-    if (strstr(error->message, fragment) == NULL)
-        g_error("message '%s' lacks '%s'", error->message, fragment);
-}
-
-/* A bare profile as another tool would write it: no nmvirt user data. */
-static NMConnection *
-test_map_bond_profile_new(const char *type, const char *id, const char *ifname)
-{
-    NMConnection *connection = nm_simple_connection_new();
-    NMSetting *s_con = nm_setting_connection_new();
-    g_autofree char *uuid = g_uuid_string_random();
-
-    g_object_set(s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
-                 NM_SETTING_CONNECTION_TYPE, type, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
-                 NULL);
-    nm_connection_add_setting(connection, s_con);
-    return connection;
-}
-
-static void
-test_map_bond_profile_add_ip(NMConnection *connection, const char *method4, const char *method6)
-{
-    NMSetting *s_ip4 = nm_setting_ip4_config_new();
-    NMSetting *s_ip6 = nm_setting_ip6_config_new();
-
-    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_METHOD, method4, NULL);
-    g_object_set(s_ip6, NM_SETTING_IP_CONFIG_METHOD, method6, NULL);
-    nm_connection_add_setting(connection, s_ip4);
-    nm_connection_add_setting(connection, s_ip6);
-}
-
-static GPtrArray *
-test_map_bond_profiles_new(NMConnection *first, ...)
-{
-    GPtrArray *profiles = g_ptr_array_new_with_free_func(g_object_unref);
-    va_list args;
-
-    va_start(args, first);
-    for (NMConnection *connection = first; connection != NULL;
-         connection = va_arg(args, NMConnection *))
-        g_ptr_array_add(profiles, connection);
-    va_end(args);
-    return profiles;
-}
-
+#include "nmvirt-test-map.h"
 /* Bond --------------------------------------------------------------------- */
 
 static NmvirtIfaceDef *
@@ -220,7 +93,7 @@ test_map_bond_to_nm_active_backup(void)
     nmvirt_proto_def_add_ip(def->ipv4, "10.20.0.5", TRUE, 16);
     test_map_bond_member_new(def, "eth2")->mac = g_strdup("52:54:00:00:00:02");
     test_map_bond_member_new(def, "eth1");
-    profiles = test_map_bond_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpuint(profiles->len, ==, 3);
     bond = g_ptr_array_index(profiles, 0);
     g_assert_cmpstr(nm_connection_get_connection_type(bond), ==, "bond");
@@ -251,7 +124,7 @@ test_map_bond_to_nm_active_backup(void)
         g_assert_null(nm_connection_get_setting_proxy(member));
     }
     g_assert_cmpstr(nm_connection_get_id(g_ptr_array_index(profiles, 1)), ==, "bond0-port-eth2");
-    test_map_bond_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -266,17 +139,17 @@ test_map_bond_to_nm_mode_unset(void)
     test_map_bond_set_miimon(expected, 100);
     test_map_bond_member_new(def, "eth0");
     test_map_bond_member_new(expected, "eth0");
-    profiles = test_map_bond_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     bond = g_ptr_array_index(profiles, 0);
     test_map_bond_assert_options(profiles, "miimon=100 mode=balance-rr");
     g_assert_cmpstr(nmvirt_map_user_data_get(bond, "nmvirt.hint.bond-mode"), ==, "unset");
     g_assert_cmpstr(nmvirt_map_user_data_get(bond, "nmvirt.hint.bond-mode.nm"), ==, "balance-rr");
-    test_map_bond_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 
     /* nmcli connection modify bond0 bond.options mode=balance-xor,miimon=100 */
     g_assert_true(
         nm_setting_bond_add_option(test_map_bond_setting(profiles), "mode", "balance-xor"));
-    test_map_bond_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
@@ -286,10 +159,10 @@ test_map_bond_to_nm_no_monitor(void)
     g_autoptr(GPtrArray) profiles = NULL;
 
     test_map_bond_member_new(def, "eth0");
-    profiles = test_map_bond_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     /* The kernel default: no link monitoring (NetworkManager would use 100). */
     test_map_bond_assert_options(profiles, "miimon=0 mode=802.3ad");
-    test_map_bond_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -301,9 +174,9 @@ test_map_bond_to_nm_carrier_ioctl(void)
     test_map_bond_set_miimon(def, 50);
     def->bond.carrier = NMVIRT_BOND_CARRIER_IOCTL;
     test_map_bond_member_new(def, "eth0");
-    profiles = test_map_bond_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     test_map_bond_assert_options(profiles, "miimon=50 mode=balance-xor use_carrier=0");
-    test_map_bond_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -316,19 +189,19 @@ test_map_bond_to_nm_arpmon(void)
     test_map_bond_set_arpmon(def, 1000, "192.0.2.1", NMVIRT_ARP_VALIDATE_ALL);
     test_map_bond_member_new(def, "eth0");
     test_map_bond_member_new(def, "eth1");
-    profiles = test_map_bond_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     test_map_bond_assert_options(profiles,
                                  "arp_interval=1000 arp_ip_target=192.0.2.1 arp_validate=all "
                                  "miimon=0 mode=active-backup primary=eth0");
-    test_map_bond_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
     g_clear_pointer(&profiles, g_ptr_array_unref);
 
     test_map_bond_set_arpmon(xor, 500, "192.0.2.2", NMVIRT_ARP_VALIDATE_UNSET);
     test_map_bond_member_new(xor, "eth0");
-    profiles = test_map_bond_to_nm(xor);
+    profiles = nmvirt_test_map_to_nm(xor);
     test_map_bond_assert_options(profiles, "arp_interval=500 arp_ip_target=192.0.2.2 miimon=0 "
                                            "mode=balance-xor");
-    test_map_bond_assert_from_nm(profiles, xor);
+    nmvirt_test_map_assert_from_nm(profiles, xor);
 }
 
 static void
@@ -365,14 +238,14 @@ test_map_bond_to_nm_mtu(void)
     test_map_bond_set_miimon(def, 100);
     def->mtu = 9000;
     test_map_bond_member_new(def, "eth0");
-    profiles = test_map_bond_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     for (guint i = 0; i < profiles->len; i++) {
         NMSettingWired *s_wired = nm_connection_get_setting_wired(g_ptr_array_index(profiles, i));
 
         g_assert_nonnull(s_wired);
         g_assert_cmpuint(nm_setting_wired_get_mtu(s_wired), ==, 9000);
     }
-    test_map_bond_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 /* Merge applies to an existing profile: options without XML words stay. */
@@ -385,7 +258,7 @@ test_map_bond_to_nm_apply_keeps_options(void)
     NmvirtMapPlace place = { def, NULL, 0 };
 
     test_map_bond_set_arpmon(def, 1000, "192.0.2.1", NMVIRT_ARP_VALIDATE_UNSET);
-    profiles = test_map_bond_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_true(nm_setting_bond_add_option(test_map_bond_setting(profiles), "xmit_hash_policy",
                                              "layer3+4"));
 
@@ -393,14 +266,14 @@ test_map_bond_to_nm_apply_keeps_options(void)
     g_assert_true(nmvirt_map_apply(g_ptr_array_index(profiles, 0), def, &place, &error));
     g_assert_no_error(error);
     test_map_bond_assert_options(profiles, "miimon=100 mode=balance-xor xmit_hash_policy=layer3+4");
-    test_map_bond_assert_normalized(profiles);
+    nmvirt_test_assert_profiles_normalized(profiles);
 }
 
 static NMConnection *
 test_map_bond_foreign_member_new(const char *ifname, const char *master)
 {
     g_autofree char *id = g_strdup_printf("bond-slave-%s", ifname);
-    NMConnection *connection = test_map_bond_profile_new("802-3-ethernet", id, ifname);
+    NMConnection *connection = nmvirt_test_profile_new("802-3-ethernet", id, ifname);
 
     g_object_set(nm_connection_get_setting_connection(connection), NM_SETTING_CONNECTION_MASTER,
                  master, NM_SETTING_CONNECTION_SLAVE_TYPE, "bond", NULL);
@@ -412,13 +285,13 @@ test_map_bond_foreign_member_new(const char *ifname, const char *master)
 static GPtrArray *
 test_map_bond_foreign_bond_new(const char *mode)
 {
-    NMConnection *bond = test_map_bond_profile_new("bond", "bond-bond0", "bond0");
+    NMConnection *bond = nmvirt_test_profile_new("bond", "bond-bond0", "bond0");
     NMSettingBond *s_bond = NM_SETTING_BOND(nm_setting_bond_new());
 
     g_assert_true(nm_setting_bond_add_option(s_bond, "mode", mode));
     nm_connection_add_setting(bond, NM_SETTING(s_bond));
-    test_map_bond_profile_add_ip(bond, "auto", "ignore");
-    return test_map_bond_profiles_new(
+    nmvirt_test_profile_add_ip(bond, "auto", "ignore");
+    return nmvirt_test_profile_array_new(
         bond, test_map_bond_foreign_member_new("eth0", "bond0"),
         test_map_bond_foreign_member_new("eth1", nm_connection_get_uuid(bond)), NULL);
 }
@@ -439,7 +312,7 @@ test_map_bond_from_nm_numeric_mode(void)
     /* The primary first, then by name. */
     test_map_bond_member_new(expected, "eth1");
     test_map_bond_member_new(expected, "eth0");
-    test_map_bond_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
@@ -466,7 +339,7 @@ test_map_bond_from_nm_several_targets(void)
     g_assert_true(nm_setting_bond_add_option(s_bond, "arp_interval", "100"));
     g_assert_true(nm_setting_bond_add_option(s_bond, "arp_ip_target", "192.0.2.1,192.0.2.2"));
     g_assert_true(nm_connection_verify(g_ptr_array_index(profiles, 0), NULL));
-    test_map_bond_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "arp_ip_target");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "arp_ip_target");
 }
 
 static void
@@ -478,14 +351,15 @@ test_map_bond_from_nm_arp_validate_filter(void)
     g_assert_true(nm_setting_bond_add_option(s_bond, "arp_interval", "100"));
     g_assert_true(nm_setting_bond_add_option(s_bond, "arp_ip_target", "192.0.2.1"));
     g_assert_true(nm_setting_bond_add_option(s_bond, "arp_validate", "filter"));
-    test_map_bond_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "arp_validate='filter'");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
+                                         "arp_validate='filter'");
 }
 
 static void
 test_map_bond_from_nm_vlan_member(void)
 {
     g_autoptr(GPtrArray) profiles = test_map_bond_foreign_bond_new("balance-rr");
-    NMConnection *vlan = test_map_bond_profile_new("vlan", "vlan-member", "eth0.5");
+    NMConnection *vlan = nmvirt_test_profile_new("vlan", "vlan-member", "eth0.5");
     NMSetting *s_vlan = nm_setting_vlan_new();
 
     g_object_set(s_vlan, NM_SETTING_VLAN_ID, 5, NM_SETTING_VLAN_PARENT, "eth0", NULL);
@@ -493,7 +367,7 @@ test_map_bond_from_nm_vlan_member(void)
     g_object_set(nm_connection_get_setting_connection(vlan), NM_SETTING_CONNECTION_MASTER, "bond0",
                  NM_SETTING_CONNECTION_SLAVE_TYPE, "bond", NULL);
     g_ptr_array_add(profiles, vlan);
-    test_map_bond_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "'vlan-member'");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "'vlan-member'");
 }
 
 /* nmcli connection modify bond0 +bond.options primary=eth1: eth1 leads. */
@@ -512,9 +386,9 @@ test_map_bond_from_nm_primary_changed(void)
     test_map_bond_member_new(expected, "eth1");
     test_map_bond_member_new(expected, "eth0");
     test_map_bond_member_new(expected, "eth2");
-    profiles = test_map_bond_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_true(nm_setting_bond_add_option(test_map_bond_setting(profiles), "primary", "eth1"));
-    test_map_bond_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 /* Example C of the spec: an 802.3ad bond with the host address. */
@@ -522,18 +396,18 @@ static void
 test_map_bond_to_nm_xml_example(void)
 {
     g_autoptr(GPtrArray) profiles =
-        test_map_bond_xml_round_trip("<interface type='bond' name='bond1'>\n"
-                                     "  <start mode='none'/>\n"
-                                     "  <protocol family='ipv4'>\n"
-                                     "    <ip address='10.20.0.5' prefix='16'/>\n"
-                                     "  </protocol>\n"
-                                     "  <protocol family='ipv6'/>\n"
-                                     "  <bond mode='802.3ad'>\n"
-                                     "    <miimon freq='100'/>\n"
-                                     "    <interface type='ethernet' name='ens1f0'/>\n"
-                                     "    <interface type='ethernet' name='ens1f1'/>\n"
-                                     "  </bond>\n"
-                                     "</interface>\n");
+        nmvirt_test_map_xml_round_trip("<interface type='bond' name='bond1'>\n"
+                                       "  <start mode='none'/>\n"
+                                       "  <protocol family='ipv4'>\n"
+                                       "    <ip address='10.20.0.5' prefix='16'/>\n"
+                                       "  </protocol>\n"
+                                       "  <protocol family='ipv6'/>\n"
+                                       "  <bond mode='802.3ad'>\n"
+                                       "    <miimon freq='100'/>\n"
+                                       "    <interface type='ethernet' name='ens1f0'/>\n"
+                                       "    <interface type='ethernet' name='ens1f1'/>\n"
+                                       "  </bond>\n"
+                                       "</interface>\n");
 
     g_assert_cmpuint(profiles->len, ==, 3);
     test_map_bond_assert_options(profiles, "miimon=100 mode=802.3ad");
@@ -542,7 +416,7 @@ test_map_bond_to_nm_xml_example(void)
 static void
 test_map_bond_to_nm_xml_arpmon(void)
 {
-    g_autoptr(GPtrArray) profiles = test_map_bond_xml_round_trip(
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_xml_round_trip(
         "<interface type='bond' name='bond0'>\n"
         "  <start mode='onboot'/>\n"
         "  <bond mode='active-backup'>\n"

@@ -1,133 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <NetworkManager.h>
-
-#include "nmvirt-error.h"
-#include "nmvirt-iface-def.h"
 #include "nmvirt-map-private.h"
-#include "nmvirt-map.h"
-#include "nmvirt-xml.h"
-
-/* Shared helpers (the same few lines in each test-map-*.c) ------------- */
-
-/* Every profile verifies, and normalize (on a copy) changes nothing. */
-static void
-test_map_bridge_assert_normalized(GPtrArray *profiles)
-{
-    for (guint i = 0; i < profiles->len; i++) {
-        NMConnection *connection = g_ptr_array_index(profiles, i);
-        g_autoptr(NMConnection) copy = nm_simple_connection_new_clone(connection);
-        g_autoptr(GError) error = NULL;
-        gboolean modified = TRUE;
-
-        g_assert_true(nm_connection_verify(connection, &error));
-        g_assert_no_error(error);
-        g_assert_true(nm_connection_normalize(copy, NULL, &modified, &error));
-        g_assert_no_error(error);
-        if (modified)
-            g_error("normalize changed profile '%s'", nm_connection_get_id(connection));
-    }
-}
-
-static GPtrArray *
-test_map_bridge_to_nm(const NmvirtIfaceDef *def)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) profiles = nmvirt_map_to_nm(def, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(profiles);
-    test_map_bridge_assert_normalized(profiles);
-    return g_steal_pointer(&profiles);
-}
-
-/* from_nm of the first of @profiles gives @expected: the same XML, and the
- * same model down to what the XML does not show. */
-static void
-test_map_bridge_assert_from_nm(GPtrArray *profiles, const NmvirtIfaceDef *expected)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-    g_autofree char *want_xml = nmvirt_xml_format(expected);
-    g_autofree char *want = nmvirt_map_def_to_string(expected);
-    g_autofree char *got_xml = NULL;
-    g_autofree char *got = NULL;
-
-    g_assert_no_error(error);
-    got_xml = nmvirt_xml_format(def);
-    g_assert_cmpstr(got_xml, ==, want_xml);
-    got = nmvirt_map_def_to_string(def);
-    g_assert_cmpstr(got, ==, want);
-}
-
-/* Parse @xml, map it to profiles and back: the same document. */
-static GPtrArray *
-test_map_bridge_xml_round_trip(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def = nmvirt_xml_parse_string(xml, -1, "test.xml", &error);
-    g_autoptr(GPtrArray) profiles = NULL;
-
-    g_assert_no_error(error);
-    profiles = test_map_bridge_to_nm(def);
-    test_map_bridge_assert_from_nm(profiles, def);
-    return g_steal_pointer(&profiles);
-}
-
-static void
-test_map_bridge_assert_from_nm_error(GPtrArray *profiles, int code, const char *fragment)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-
-    g_assert_null(def);
-    g_assert_error(error, NMVIRT_ERROR, code);
-    if (strstr(error->message, fragment) == NULL)
-        g_error("message '%s' lacks '%s'", error->message, fragment);
-}
-
-/* A bare profile as another tool would write it: no nmvirt user data. */
-static NMConnection *
-test_map_bridge_profile_new(const char *type, const char *id, const char *ifname)
-{
-    NMConnection *connection = nm_simple_connection_new();
-    NMSetting *s_con = nm_setting_connection_new();
-    g_autofree char *uuid = g_uuid_string_random();
-
-    g_object_set(s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
-                 NM_SETTING_CONNECTION_TYPE, type, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
-                 NULL);
-    nm_connection_add_setting(connection, s_con);
-    return connection;
-}
-
-static void
-test_map_bridge_profile_add_ip(NMConnection *connection, const char *method4, const char *method6)
-{
-    NMSetting *s_ip4 = nm_setting_ip4_config_new();
-    NMSetting *s_ip6 = nm_setting_ip6_config_new();
-
-    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_METHOD, method4, NULL);
-    g_object_set(s_ip6, NM_SETTING_IP_CONFIG_METHOD, method6, NULL);
-    nm_connection_add_setting(connection, s_ip4);
-    nm_connection_add_setting(connection, s_ip6);
-}
-
-static GPtrArray *
-test_map_bridge_profiles_new(NMConnection *first, ...)
-{
-    GPtrArray *profiles = g_ptr_array_new_with_free_func(g_object_unref);
-    va_list args;
-
-    va_start(args, first);
-    for (NMConnection *connection = first; connection != NULL;
-         connection = va_arg(args, NMConnection *))
-        g_ptr_array_add(profiles, connection);
-    va_end(args);
-    return profiles;
-}
-
+#include "nmvirt-test-map.h"
 /* Bridge ------------------------------------------------------------------- */
 
 static NmvirtIfaceDef *
@@ -202,7 +75,7 @@ static void
 test_map_bridge_to_nm_ports(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_bridge_with_ports_new();
-    g_autoptr(GPtrArray) profiles = test_map_bridge_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *bridge = g_ptr_array_index(profiles, 0);
     NMConnection *bond = g_ptr_array_index(profiles, 2);
     NMSettingConnection *s_con = nm_connection_get_setting_connection(bridge);
@@ -249,7 +122,7 @@ test_map_bridge_to_nm_ports(void)
                          9000);
         g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.interface"), ==, "br0");
     }
-    test_map_bridge_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -257,7 +130,7 @@ test_map_bridge_to_nm_stp_unset(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_bridge_new(NMVIRT_TRISTATE_UNSET, "15");
     g_autoptr(NmvirtIfaceDef) expected = test_map_bridge_new(NMVIRT_TRISTATE_YES, "15");
-    g_autoptr(GPtrArray) profiles = test_map_bridge_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
     NMSettingBridge *s_bridge = nm_connection_get_setting_bridge(connection);
 
@@ -265,11 +138,11 @@ test_map_bridge_to_nm_stp_unset(void)
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-stp"), ==, "unset");
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-stp.nm"), ==, "no");
     g_assert_null(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-delay"));
-    test_map_bridge_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 
     /* nmcli connection modify br0 bridge.stp yes */
     g_object_set(s_bridge, NM_SETTING_BRIDGE_STP, TRUE, NULL);
-    test_map_bridge_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
@@ -277,32 +150,32 @@ test_map_bridge_to_nm_delay_fraction(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_bridge_new(NMVIRT_TRISTATE_NO, "0.01");
     g_autoptr(NmvirtIfaceDef) expected = test_map_bridge_new(NMVIRT_TRISTATE_NO, "10");
-    g_autoptr(GPtrArray) profiles = test_map_bridge_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
     NMSettingBridge *s_bridge = nm_connection_get_setting_bridge(connection);
 
     g_assert_cmpuint(nm_setting_bridge_get_forward_delay(s_bridge), ==, 0);
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-delay"), ==, "0.01");
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-delay.nm"), ==, "0");
-    test_map_bridge_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 
     /* nmcli connection modify br0 bridge.forward-delay 10 */
     g_object_set(s_bridge, NM_SETTING_BRIDGE_FORWARD_DELAY, 10, NULL);
-    test_map_bridge_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
 test_map_bridge_to_nm_delay_unset(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_bridge_new(NMVIRT_TRISTATE_NO, NULL);
-    g_autoptr(GPtrArray) profiles = test_map_bridge_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
 
     g_assert_cmpuint(
         nm_setting_bridge_get_forward_delay(nm_connection_get_setting_bridge(connection)), ==, 15);
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-delay"), ==, "unset");
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-delay.nm"), ==, "15");
-    test_map_bridge_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 /* What virsh iface-bridge writes by default. */
@@ -310,7 +183,7 @@ static void
 test_map_bridge_to_nm_stp_on_delay_zero(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_bridge_new(NMVIRT_TRISTATE_YES, "0");
-    g_autoptr(GPtrArray) profiles = test_map_bridge_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
     NMSettingBridge *s_bridge = nm_connection_get_setting_bridge(connection);
 
@@ -318,20 +191,20 @@ test_map_bridge_to_nm_stp_on_delay_zero(void)
     g_assert_cmpuint(nm_setting_bridge_get_forward_delay(s_bridge), ==, 2);
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-delay"), ==, "0");
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-delay.nm"), ==, "2");
-    test_map_bridge_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
 test_map_bridge_to_nm_delay_clamped(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_bridge_new(NMVIRT_TRISTATE_NO, "45");
-    g_autoptr(GPtrArray) profiles = test_map_bridge_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
 
     g_assert_cmpuint(
         nm_setting_bridge_get_forward_delay(nm_connection_get_setting_bridge(connection)), ==, 30);
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.bridge-delay"), ==, "45");
-    test_map_bridge_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -379,7 +252,7 @@ static NMConnection *
 test_map_bridge_foreign_port_new(const char *ifname, const char *master, const char *slave_type)
 {
     g_autofree char *id = g_strdup_printf("bridge-slave-%s", ifname != NULL ? ifname : "mac-only");
-    NMConnection *connection = test_map_bridge_profile_new("802-3-ethernet", id, ifname);
+    NMConnection *connection = nmvirt_test_profile_new("802-3-ethernet", id, ifname);
 
     g_object_set(nm_connection_get_setting_connection(connection), NM_SETTING_CONNECTION_MASTER,
                  master, NM_SETTING_CONNECTION_SLAVE_TYPE, slave_type, NULL);
@@ -394,13 +267,13 @@ test_map_bridge_foreign_port_new(const char *ifname, const char *master, const c
 static GPtrArray *
 test_map_bridge_foreign_bridge_new(void)
 {
-    NMConnection *bridge = test_map_bridge_profile_new("bridge", "bridge-br0", "br0");
+    NMConnection *bridge = nmvirt_test_profile_new("bridge", "bridge-br0", "br0");
     const char *uuid = nm_connection_get_uuid(bridge);
 
     nm_connection_add_setting(bridge, nm_setting_bridge_new());
-    test_map_bridge_profile_add_ip(bridge, "auto", "auto");
+    nmvirt_test_profile_add_ip(bridge, "auto", "auto");
     nm_connection_add_setting(bridge, nm_setting_proxy_new());
-    return test_map_bridge_profiles_new(
+    return nmvirt_test_profile_array_new(
         bridge, test_map_bridge_foreign_port_new("eth1", uuid, "bridge"),
         test_map_bridge_foreign_port_new("eth0", "br0", "bridge"),
         /* not ours: another bridge, or the wrong slave type */
@@ -423,7 +296,7 @@ test_map_bridge_from_nm_foreign(void)
     /* Without nmvirt.port-order: sorted by name. */
     test_map_bridge_member_new(expected, NMVIRT_IFACE_TYPE_ETHERNET, "eth0");
     test_map_bridge_member_new(expected, NMVIRT_IFACE_TYPE_ETHERNET, "eth1");
-    test_map_bridge_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 /* Two profiles for one port: the one NetworkManager would pick wins. */
@@ -446,21 +319,21 @@ test_map_bridge_from_nm_port_choice(void)
     test_map_bridge_member_new(expected, NMVIRT_IFACE_TYPE_ETHERNET, "eth0")->mac =
         g_strdup("52:54:00:00:00:01");
     test_map_bridge_member_new(expected, NMVIRT_IFACE_TYPE_ETHERNET, "eth1");
-    test_map_bridge_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
 test_map_bridge_from_nm_bridge_in_bridge(void)
 {
     g_autoptr(GPtrArray) profiles = test_map_bridge_foreign_bridge_new();
-    NMConnection *inner = test_map_bridge_profile_new("bridge", "bridge-br1", "br1");
+    NMConnection *inner = nmvirt_test_profile_new("bridge", "bridge-br1", "br1");
 
     g_object_set(nm_connection_get_setting_connection(inner), NM_SETTING_CONNECTION_MASTER, "br0",
                  NM_SETTING_CONNECTION_SLAVE_TYPE, "bridge", NULL);
     nm_connection_add_setting(inner, nm_setting_bridge_new());
     nm_connection_add_setting(inner, nm_setting_bridge_port_new());
     g_ptr_array_add(profiles, inner);
-    test_map_bridge_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "connection.master");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "connection.master");
 }
 
 static void
@@ -469,7 +342,7 @@ test_map_bridge_from_nm_port_without_name(void)
     g_autoptr(GPtrArray) profiles = test_map_bridge_foreign_bridge_new();
 
     g_ptr_array_add(profiles, test_map_bridge_foreign_port_new(NULL, "br0", "bridge"));
-    test_map_bridge_assert_from_nm_error(profiles, NMVIRT_ERROR_INVALID_PROFILE,
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_INVALID_PROFILE,
                                          "'bridge-slave-mac-only'");
 }
 
@@ -477,7 +350,7 @@ test_map_bridge_from_nm_port_without_name(void)
 static void
 test_map_bridge_to_nm_xml_example(void)
 {
-    g_autoptr(GPtrArray) profiles = test_map_bridge_xml_round_trip(
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_xml_round_trip(
         "<interface type='bridge' name='brlan'>\n"
         "  <start mode='onboot'/>\n"
         "  <protocol family='ipv4'>\n"
@@ -507,7 +380,7 @@ static void
 test_map_bridge_to_nm_xml_iface_bridge(void)
 {
     g_autoptr(GPtrArray) profiles =
-        test_map_bridge_xml_round_trip("<interface type='bridge' name='br0'>\n"
+        nmvirt_test_map_xml_round_trip("<interface type='bridge' name='br0'>\n"
                                        "  <start mode='onboot'/>\n"
                                        "  <protocol family='ipv4'>\n"
                                        "    <dhcp/>\n"

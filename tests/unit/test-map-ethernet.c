@@ -1,133 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <NetworkManager.h>
-
-#include "nmvirt-error.h"
-#include "nmvirt-iface-def.h"
 #include "nmvirt-map-private.h"
-#include "nmvirt-map.h"
-#include "nmvirt-xml.h"
-
-/* Shared helpers (the same few lines in each test-map-*.c) ------------- */
-
-/* Every profile verifies, and normalize (on a copy) changes nothing. */
-static void
-test_map_ethernet_assert_normalized(GPtrArray *profiles)
-{
-    for (guint i = 0; i < profiles->len; i++) {
-        NMConnection *connection = g_ptr_array_index(profiles, i);
-        g_autoptr(NMConnection) copy = nm_simple_connection_new_clone(connection);
-        g_autoptr(GError) error = NULL;
-        gboolean modified = TRUE;
-
-        g_assert_true(nm_connection_verify(connection, &error));
-        g_assert_no_error(error);
-        g_assert_true(nm_connection_normalize(copy, NULL, &modified, &error));
-        g_assert_no_error(error);
-        if (modified)
-            g_error("normalize changed profile '%s'", nm_connection_get_id(connection));
-    }
-}
-
-static GPtrArray *
-test_map_ethernet_to_nm(const NmvirtIfaceDef *def)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) profiles = nmvirt_map_to_nm(def, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(profiles);
-    test_map_ethernet_assert_normalized(profiles);
-    return g_steal_pointer(&profiles);
-}
-
-/* from_nm of the first of @profiles gives @expected: the same XML, and the
- * same model down to what the XML does not show. */
-static void
-test_map_ethernet_assert_from_nm(GPtrArray *profiles, const NmvirtIfaceDef *expected)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-    g_autofree char *want_xml = nmvirt_xml_format(expected);
-    g_autofree char *want = nmvirt_map_def_to_string(expected);
-    g_autofree char *got_xml = NULL;
-    g_autofree char *got = NULL;
-
-    g_assert_no_error(error);
-    got_xml = nmvirt_xml_format(def);
-    g_assert_cmpstr(got_xml, ==, want_xml);
-    got = nmvirt_map_def_to_string(def);
-    g_assert_cmpstr(got, ==, want);
-}
-
-/* Parse @xml, map it to profiles and back: the same document. */
-static GPtrArray *
-test_map_ethernet_xml_round_trip(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def = nmvirt_xml_parse_string(xml, -1, "test.xml", &error);
-    g_autoptr(GPtrArray) profiles = NULL;
-
-    g_assert_no_error(error);
-    profiles = test_map_ethernet_to_nm(def);
-    test_map_ethernet_assert_from_nm(profiles, def);
-    return g_steal_pointer(&profiles);
-}
-
-static void
-test_map_ethernet_assert_from_nm_error(GPtrArray *profiles, int code, const char *fragment)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-
-    g_assert_null(def);
-    g_assert_error(error, NMVIRT_ERROR, code);
-    if (strstr(error->message, fragment) == NULL)
-        g_error("message '%s' lacks '%s'", error->message, fragment);
-}
-
-/* A bare profile as another tool would write it: no nmvirt user data. */
-static NMConnection *
-test_map_ethernet_profile_new(const char *type, const char *id, const char *ifname)
-{
-    NMConnection *connection = nm_simple_connection_new();
-    NMSetting *s_con = nm_setting_connection_new();
-    g_autofree char *uuid = g_uuid_string_random();
-
-    g_object_set(s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
-                 NM_SETTING_CONNECTION_TYPE, type, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
-                 NULL);
-    nm_connection_add_setting(connection, s_con);
-    return connection;
-}
-
-static void
-test_map_ethernet_profile_add_ip(NMConnection *connection, const char *method4, const char *method6)
-{
-    NMSetting *s_ip4 = nm_setting_ip4_config_new();
-    NMSetting *s_ip6 = nm_setting_ip6_config_new();
-
-    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_METHOD, method4, NULL);
-    g_object_set(s_ip6, NM_SETTING_IP_CONFIG_METHOD, method6, NULL);
-    nm_connection_add_setting(connection, s_ip4);
-    nm_connection_add_setting(connection, s_ip6);
-}
-
-static GPtrArray *
-test_map_ethernet_profiles_new(NMConnection *first, ...)
-{
-    GPtrArray *profiles = g_ptr_array_new_with_free_func(g_object_unref);
-    va_list args;
-
-    va_start(args, first);
-    for (NMConnection *connection = first; connection != NULL;
-         connection = va_arg(args, NMConnection *))
-        g_ptr_array_add(profiles, connection);
-    va_end(args);
-    return profiles;
-}
-
+#include "nmvirt-test-map.h"
 /* Ethernet ----------------------------------------------------------------- */
 
 static NmvirtIfaceDef *
@@ -152,7 +25,7 @@ test_map_ethernet_to_nm_basic(void)
 
     def->mtu = 9000;
     def->mac = g_strdup("52:54:00:0a:0b:0c");
-    profiles = test_map_ethernet_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpuint(profiles->len, ==, 1);
     connection = g_ptr_array_index(profiles, 0);
     s_con = nm_connection_get_setting_connection(connection);
@@ -189,20 +62,20 @@ test_map_ethernet_to_nm_basic(void)
     g_assert_cmpuint(n_keys, ==, 1);
     g_assert_cmpstr(nm_setting_user_get_data(s_user, "nmvirt.interface"), ==, "eth0");
 
-    test_map_ethernet_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
 test_map_ethernet_to_nm_start_none(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_ethernet_new("eth0", NMVIRT_START_MODE_NONE);
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
 
     g_assert_false(
         nm_setting_connection_get_autoconnect(nm_connection_get_setting_connection(connection)));
     g_assert_null(nmvirt_map_user_data_get(connection, "nmvirt.hint.start"));
-    test_map_ethernet_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -210,44 +83,44 @@ test_map_ethernet_to_nm_start_hotplug(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_ethernet_new("eth0", NMVIRT_START_MODE_HOTPLUG);
     g_autoptr(NmvirtIfaceDef) expected = test_map_ethernet_new("eth0", NMVIRT_START_MODE_NONE);
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
     NMSettingConnection *s_con = nm_connection_get_setting_connection(connection);
 
     g_assert_true(nm_setting_connection_get_autoconnect(s_con));
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.start"), ==, "hotplug");
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.start.nm"), ==, "yes");
-    test_map_ethernet_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 
     /* nmcli connection modify eth0 connection.autoconnect no */
     g_object_set(s_con, NM_SETTING_CONNECTION_AUTOCONNECT, FALSE, NULL);
-    test_map_ethernet_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
 test_map_ethernet_to_nm_start_unset(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_ethernet_new("eth0", NMVIRT_START_MODE_UNSET);
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
 
     g_assert_true(
         nm_setting_connection_get_autoconnect(nm_connection_get_setting_connection(connection)));
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.start"), ==, "unset");
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.hint.start.nm"), ==, "yes");
-    test_map_ethernet_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
 test_map_ethernet_to_nm_no_mac_no_mtu(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_ethernet_new("enp3s0", NMVIRT_START_MODE_ONBOOT);
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMSettingWired *s_wired = nm_connection_get_setting_wired(g_ptr_array_index(profiles, 0));
 
     g_assert_cmpuint(nm_setting_wired_get_mtu(s_wired), ==, 0);
     g_assert_null(nm_setting_wired_get_mac_address(s_wired));
-    test_map_ethernet_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -279,7 +152,7 @@ test_map_ethernet_to_nm_apply_keeps_other_settings(void)
 
     def->mac = g_strdup("52:54:00:0a:0b:0c");
     def->mtu = 1500;
-    profiles = test_map_ethernet_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     connection = nm_simple_connection_new_clone(g_ptr_array_index(profiles, 0));
     s_con = nm_connection_get_setting_connection(connection);
     g_object_set(s_con, NM_SETTING_CONNECTION_ID, "Wired connection 1", NM_SETTING_CONNECTION_ZONE,
@@ -315,8 +188,8 @@ static void
 test_map_ethernet_from_nm_foreign_gateway(void)
 {
     NMConnection *connection =
-        test_map_ethernet_profile_new("802-3-ethernet", "Wired connection 1", "eno1");
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_profiles_new(connection, NULL);
+        nmvirt_test_profile_new("802-3-ethernet", "Wired connection 1", "eno1");
+    g_autoptr(GPtrArray) profiles = nmvirt_test_profile_array_new(connection, NULL);
     g_autoptr(NmvirtIfaceDef) expected = test_map_ethernet_new("eno1", NMVIRT_START_MODE_ONBOOT);
     g_autoptr(NMIPAddress) address = nm_ip_address_new(AF_INET, "198.51.100.20", 26, NULL);
     NMSetting *s_wired = nm_setting_wired_new();
@@ -324,7 +197,7 @@ test_map_ethernet_from_nm_foreign_gateway(void)
 
     g_object_set(s_wired, NM_SETTING_WIRED_MAC_ADDRESS, "52:54:00:0A:0B:0C", NULL);
     nm_connection_add_setting(connection, s_wired);
-    test_map_ethernet_profile_add_ip(connection, "manual", "auto");
+    nmvirt_test_profile_add_ip(connection, "manual", "auto");
     s_ip4 = NM_SETTING_IP_CONFIG(nm_connection_get_setting_ip4_config(connection));
     nm_setting_ip_config_add_address(s_ip4, address);
     g_object_set(s_ip4, NM_SETTING_IP_CONFIG_GATEWAY, "198.51.100.1", NULL);
@@ -336,68 +209,67 @@ test_map_ethernet_from_nm_foreign_gateway(void)
     expected->ipv4->gateway = g_strdup("198.51.100.1");
     expected->ipv6 = nmvirt_proto_def_new(NMVIRT_IP_FAMILY_IPV6);
     expected->ipv6->autoconf = TRUE;
-    test_map_ethernet_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
 test_map_ethernet_from_nm_mac_only(void)
 {
-    NMConnection *connection = test_map_ethernet_profile_new("802-3-ethernet", "lan", NULL);
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_profiles_new(connection, NULL);
+    NMConnection *connection = nmvirt_test_profile_new("802-3-ethernet", "lan", NULL);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_profile_array_new(connection, NULL);
     NMSetting *s_wired = nm_setting_wired_new();
 
     g_object_set(s_wired, NM_SETTING_WIRED_MAC_ADDRESS, "52:54:00:0a:0b:0c", NULL);
     nm_connection_add_setting(connection, s_wired);
-    test_map_ethernet_profile_add_ip(connection, "auto", "auto");
+    nmvirt_test_profile_add_ip(connection, "auto", "auto");
     g_assert_true(nm_connection_verify(connection, NULL));
-    test_map_ethernet_assert_from_nm_error(profiles, NMVIRT_ERROR_INVALID_PROFILE, "'lan'");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_INVALID_PROFILE, "'lan'");
 }
 
 static void
 test_map_ethernet_from_nm_wifi(void)
 {
-    NMConnection *connection = test_map_ethernet_profile_new("802-11-wireless", "home", "wlan0");
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_profiles_new(connection, NULL);
+    NMConnection *connection = nmvirt_test_profile_new("802-11-wireless", "home", "wlan0");
+    g_autoptr(GPtrArray) profiles = nmvirt_test_profile_array_new(connection, NULL);
 
-    test_map_ethernet_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
-                                           "connection.type '802-11-wireless'");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
+                                         "connection.type '802-11-wireless'");
 }
 
 static void
 test_map_ethernet_from_nm_no_connection_setting(void)
 {
     NMConnection *connection = nm_simple_connection_new();
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_profiles_new(connection, NULL);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_profile_array_new(connection, NULL);
 
     nm_connection_add_setting(connection, nm_setting_wired_new());
-    test_map_ethernet_assert_from_nm_error(profiles, NMVIRT_ERROR_INVALID_PROFILE,
-                                           "'connection' setting");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_INVALID_PROFILE,
+                                         "'connection' setting");
 }
 
 static void
 test_map_ethernet_from_nm_bad_name(void)
 {
-    NMConnection *connection = test_map_ethernet_profile_new("802-3-ethernet", "alias", "eth0:1");
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_profiles_new(connection, NULL);
+    NMConnection *connection = nmvirt_test_profile_new("802-3-ethernet", "alias", "eth0:1");
+    g_autoptr(GPtrArray) profiles = nmvirt_test_profile_array_new(connection, NULL);
 
     nm_connection_add_setting(connection, nm_setting_wired_new());
-    test_map_ethernet_profile_add_ip(connection, "auto", "auto");
-    test_map_ethernet_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
-                                           "connection.interface-name");
+    nmvirt_test_profile_add_ip(connection, "auto", "auto");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
+                                         "connection.interface-name");
 }
 
 static void
 test_map_ethernet_from_nm_mtu_too_big(void)
 {
-    NMConnection *connection = test_map_ethernet_profile_new("802-3-ethernet", "big", "eth0");
-    g_autoptr(GPtrArray) profiles = test_map_ethernet_profiles_new(connection, NULL);
+    NMConnection *connection = nmvirt_test_profile_new("802-3-ethernet", "big", "eth0");
+    g_autoptr(GPtrArray) profiles = nmvirt_test_profile_array_new(connection, NULL);
     NMSetting *s_wired = nm_setting_wired_new();
 
     g_object_set(s_wired, NM_SETTING_WIRED_MTU, 200000, NULL);
     nm_connection_add_setting(connection, s_wired);
-    test_map_ethernet_profile_add_ip(connection, "auto", "auto");
-    test_map_ethernet_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
-                                           "802-3-ethernet.mtu");
+    nmvirt_test_profile_add_ip(connection, "auto", "auto");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "802-3-ethernet.mtu");
 }
 
 /* Example A of the spec: jumbo MTU, static IPv4 with gateway, SLAAC plus a
@@ -406,19 +278,19 @@ static void
 test_map_ethernet_to_nm_xml_example(void)
 {
     g_autoptr(GPtrArray) profiles =
-        test_map_ethernet_xml_round_trip("<interface type='ethernet' name='enp3s0'>\n"
-                                         "  <start mode='onboot'/>\n"
-                                         "  <mtu size='9000'/>\n"
-                                         "  <protocol family='ipv4'>\n"
-                                         "    <ip address='198.51.100.20' prefix='26'/>\n"
-                                         "    <route gateway='198.51.100.1'/>\n"
-                                         "  </protocol>\n"
-                                         "  <protocol family='ipv6'>\n"
-                                         "    <autoconf/>\n"
-                                         "    <ip address='2001:db8:10::20' prefix='64'/>\n"
-                                         "  </protocol>\n"
-                                         "  <mac address='52:54:00:0a:0b:0c'/>\n"
-                                         "</interface>\n");
+        nmvirt_test_map_xml_round_trip("<interface type='ethernet' name='enp3s0'>\n"
+                                       "  <start mode='onboot'/>\n"
+                                       "  <mtu size='9000'/>\n"
+                                       "  <protocol family='ipv4'>\n"
+                                       "    <ip address='198.51.100.20' prefix='26'/>\n"
+                                       "    <route gateway='198.51.100.1'/>\n"
+                                       "  </protocol>\n"
+                                       "  <protocol family='ipv6'>\n"
+                                       "    <autoconf/>\n"
+                                       "    <ip address='2001:db8:10::20' prefix='64'/>\n"
+                                       "  </protocol>\n"
+                                       "  <mac address='52:54:00:0a:0b:0c'/>\n"
+                                       "</interface>\n");
     NMConnection *connection = g_ptr_array_index(profiles, 0);
     NMSettingIPConfig *s_ip4 =
         NM_SETTING_IP_CONFIG(nm_connection_get_setting_ip4_config(connection));
@@ -447,10 +319,10 @@ test_map_ethernet_to_nm_xml_link(void)
     g_autoptr(GPtrArray) profiles = NULL;
 
     g_assert_no_error(error);
-    profiles = test_map_ethernet_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     def->link_state = NMVIRT_LINK_STATE_UNSET;
     def->link_speed = 0;
-    test_map_ethernet_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 int

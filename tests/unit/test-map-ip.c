@@ -1,133 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <NetworkManager.h>
-
-#include "nmvirt-error.h"
-#include "nmvirt-iface-def.h"
 #include "nmvirt-map-private.h"
-#include "nmvirt-map.h"
-#include "nmvirt-xml.h"
-
-/* Shared helpers (the same few lines in each test-map-*.c) ------------- */
-
-/* Every profile verifies, and normalize (on a copy) changes nothing. */
-static void
-test_map_ip_assert_normalized(GPtrArray *profiles)
-{
-    for (guint i = 0; i < profiles->len; i++) {
-        NMConnection *connection = g_ptr_array_index(profiles, i);
-        g_autoptr(NMConnection) copy = nm_simple_connection_new_clone(connection);
-        g_autoptr(GError) error = NULL;
-        gboolean modified = TRUE;
-
-        g_assert_true(nm_connection_verify(connection, &error));
-        g_assert_no_error(error);
-        g_assert_true(nm_connection_normalize(copy, NULL, &modified, &error));
-        g_assert_no_error(error);
-        if (modified)
-            g_error("normalize changed profile '%s'", nm_connection_get_id(connection));
-    }
-}
-
-static GPtrArray *
-test_map_ip_to_nm(const NmvirtIfaceDef *def)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) profiles = nmvirt_map_to_nm(def, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(profiles);
-    test_map_ip_assert_normalized(profiles);
-    return g_steal_pointer(&profiles);
-}
-
-/* from_nm of the first of @profiles gives @expected: the same XML, and the
- * same model down to what the XML does not show. */
-static void
-test_map_ip_assert_from_nm(GPtrArray *profiles, const NmvirtIfaceDef *expected)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-    g_autofree char *want_xml = nmvirt_xml_format(expected);
-    g_autofree char *want = nmvirt_map_def_to_string(expected);
-    g_autofree char *got_xml = NULL;
-    g_autofree char *got = NULL;
-
-    g_assert_no_error(error);
-    got_xml = nmvirt_xml_format(def);
-    g_assert_cmpstr(got_xml, ==, want_xml);
-    got = nmvirt_map_def_to_string(def);
-    g_assert_cmpstr(got, ==, want);
-}
-
-/* Parse @xml, map it to profiles and back: the same document. */
-static GPtrArray *
-test_map_ip_xml_round_trip(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def = nmvirt_xml_parse_string(xml, -1, "test.xml", &error);
-    g_autoptr(GPtrArray) profiles = NULL;
-
-    g_assert_no_error(error);
-    profiles = test_map_ip_to_nm(def);
-    test_map_ip_assert_from_nm(profiles, def);
-    return g_steal_pointer(&profiles);
-}
-
-static void
-test_map_ip_assert_from_nm_error(GPtrArray *profiles, int code, const char *fragment)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-
-    g_assert_null(def);
-    g_assert_error(error, NMVIRT_ERROR, code);
-    if (strstr(error->message, fragment) == NULL)
-        g_error("message '%s' lacks '%s'", error->message, fragment);
-}
-
-/* A bare profile as another tool would write it: no nmvirt user data. */
-static NMConnection *
-test_map_ip_profile_new(const char *type, const char *id, const char *ifname)
-{
-    NMConnection *connection = nm_simple_connection_new();
-    NMSetting *s_con = nm_setting_connection_new();
-    g_autofree char *uuid = g_uuid_string_random();
-
-    g_object_set(s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
-                 NM_SETTING_CONNECTION_TYPE, type, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
-                 NULL);
-    nm_connection_add_setting(connection, s_con);
-    return connection;
-}
-
-static void
-test_map_ip_profile_add_ip(NMConnection *connection, const char *method4, const char *method6)
-{
-    NMSetting *s_ip4 = nm_setting_ip4_config_new();
-    NMSetting *s_ip6 = nm_setting_ip6_config_new();
-
-    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_METHOD, method4, NULL);
-    g_object_set(s_ip6, NM_SETTING_IP_CONFIG_METHOD, method6, NULL);
-    nm_connection_add_setting(connection, s_ip4);
-    nm_connection_add_setting(connection, s_ip6);
-}
-
-static GPtrArray *
-test_map_ip_profiles_new(NMConnection *first, ...)
-{
-    GPtrArray *profiles = g_ptr_array_new_with_free_func(g_object_unref);
-    va_list args;
-
-    va_start(args, first);
-    for (NMConnection *connection = first; connection != NULL;
-         connection = va_arg(args, NMConnection *))
-        g_ptr_array_add(profiles, connection);
-    va_end(args);
-    return profiles;
-}
-
+#include "nmvirt-test-map.h"
 /* IP ------------------------------------------------------------------------ */
 
 static NmvirtIfaceDef *
@@ -203,10 +76,10 @@ test_map_ip_to_nm_ipv4_empty(void)
     g_autoptr(GPtrArray) profiles = NULL;
 
     test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4);
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip4(profiles)), ==, "disabled");
     /* It says nothing, and reads back as absent (netcf did the same). */
-    test_map_ip_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
@@ -216,12 +89,12 @@ test_map_ip_to_nm_ipv4_dhcp(void)
     g_autoptr(GPtrArray) profiles = NULL;
 
     test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV4)->dhcp = TRUE;
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip4(profiles)), ==, "auto");
     g_assert_cmpuint(nm_setting_ip_config_get_num_addresses(test_map_ip_ip4(profiles)), ==, 0);
     g_assert_false(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip4(profiles)));
     g_assert_null(test_map_ip_user(profiles, "nmvirt.hint.ipv4-peerdns"));
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -233,10 +106,10 @@ test_map_ip_to_nm_ipv4_peerdns_no(void)
 
     proto->dhcp = TRUE;
     proto->peerdns = NMVIRT_TRISTATE_NO;
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_true(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip4(profiles)));
     g_assert_null(test_map_ip_user(profiles, "nmvirt.hint.ipv4-peerdns"));
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -248,16 +121,16 @@ test_map_ip_to_nm_ipv4_peerdns_yes(void)
 
     proto->dhcp = TRUE;
     proto->peerdns = NMVIRT_TRISTATE_YES;
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_false(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip4(profiles)));
     g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv4-peerdns"), ==, "yes");
     g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv4-peerdns.nm"), ==, "no");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 
     /* nmcli connection modify eth0 ipv4.ignore-auto-dns yes */
     g_object_set(test_map_ip_ip4(profiles), NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, TRUE, NULL);
     proto->peerdns = NMVIRT_TRISTATE_NO;
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -270,7 +143,7 @@ test_map_ip_to_nm_ipv4_static(void)
     nmvirt_proto_def_add_ip(proto, "198.51.100.20", TRUE, 26);
     nmvirt_proto_def_add_ip(proto, "192.0.2.5", TRUE, 24);
     proto->gateway = g_strdup("198.51.100.1");
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip4(profiles)), ==, "manual");
     g_assert_cmpuint(nm_setting_ip_config_get_num_addresses(test_map_ip_ip4(profiles)), ==, 2);
     test_map_ip_assert_address(test_map_ip_ip4(profiles), 0, "198.51.100.20", 26);
@@ -278,7 +151,7 @@ test_map_ip_to_nm_ipv4_static(void)
     g_assert_cmpstr(nm_setting_ip_config_get_gateway(test_map_ip_ip4(profiles)), ==,
                     "198.51.100.1");
     g_assert_cmpuint(nm_setting_ip_config_get_num_routes(test_map_ip_ip4(profiles)), ==, 0);
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -290,10 +163,10 @@ test_map_ip_to_nm_ipv4_dhcp_static(void)
 
     proto->dhcp = TRUE;
     nmvirt_proto_def_add_ip(proto, "192.0.2.5", TRUE, 24);
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip4(profiles)), ==, "auto");
     test_map_ip_assert_address(test_map_ip_ip4(profiles), 0, "192.0.2.5", 24);
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -310,7 +183,7 @@ test_map_ip_to_nm_ipv4_no_prefix(void)
     nmvirt_proto_def_add_ip(proto, "198.51.100.7", TRUE, 25);
     nmvirt_proto_def_add_ip(proto, "172.16.0.1", FALSE, 0);
     nmvirt_proto_def_add_ip(proto, "192.168.1.1", FALSE, 0);
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     test_map_ip_assert_address(test_map_ip_ip4(profiles), 0, "10.1.2.3", 8);
     test_map_ip_assert_address(test_map_ip_ip4(profiles), 1, "198.51.100.7", 25);
     test_map_ip_assert_address(test_map_ip_ip4(profiles), 2, "172.16.0.1", 16);
@@ -319,7 +192,7 @@ test_map_ip_to_nm_ipv4_no_prefix(void)
                     "10.1.2.3/8,172.16.0.1/16,192.168.1.1/24");
     g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv4-no-prefix.nm"), ==,
                     "10.1.2.3/8,198.51.100.7/25,172.16.0.1/16,192.168.1.1/24");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 
     /* nmcli connection modify eth0 +ipv4.addresses 203.0.113.9/24: the
      * hint is stale, every address reads back with its prefix. */
@@ -329,7 +202,7 @@ test_map_ip_to_nm_ipv4_no_prefix(void)
     nmvirt_proto_def_add_ip(expected_proto, "172.16.0.1", TRUE, 16);
     nmvirt_proto_def_add_ip(expected_proto, "192.168.1.1", TRUE, 24);
     nmvirt_proto_def_add_ip(expected_proto, "203.0.113.9", TRUE, 24);
-    test_map_ip_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
@@ -354,9 +227,9 @@ test_map_ip_to_nm_ipv4_dhcp_route(void)
 
     proto->dhcp = TRUE;
     proto->gateway = g_strdup("192.0.2.1");
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     test_map_ip_assert_default_route(test_map_ip_ip4(profiles), "0.0.0.0", "192.0.2.1");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -387,10 +260,10 @@ static void
 test_map_ip_to_nm_ipv6_absent(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
-    g_autoptr(GPtrArray) profiles = test_map_ip_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
 
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "ignore");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -400,9 +273,9 @@ test_map_ip_to_nm_ipv6_empty(void)
     g_autoptr(GPtrArray) profiles = NULL;
 
     test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "link-local");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -412,10 +285,10 @@ test_map_ip_to_nm_ipv6_autoconf(void)
     g_autoptr(GPtrArray) profiles = NULL;
 
     test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6)->autoconf = TRUE;
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "auto");
     g_assert_null(test_map_ip_user(profiles, "nmvirt.hint.ipv6-dhcp"));
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -425,9 +298,9 @@ test_map_ip_to_nm_ipv6_dhcp(void)
     g_autoptr(GPtrArray) profiles = NULL;
 
     test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6)->dhcp = TRUE;
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "dhcp");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -440,16 +313,16 @@ test_map_ip_to_nm_ipv6_autoconf_dhcp(void)
 
     proto->autoconf = TRUE;
     proto->dhcp = TRUE;
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "auto");
     g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-dhcp"), ==, "yes");
     g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-dhcp.nm"), ==, "auto");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 
     /* nmcli connection modify eth0 ipv6.method dhcp */
     g_object_set(test_map_ip_ip6(profiles), NM_SETTING_IP_CONFIG_METHOD, "dhcp", NULL);
     test_map_ip_proto_new(expected, NMVIRT_IP_FAMILY_IPV6)->dhcp = TRUE;
-    test_map_ip_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
@@ -462,13 +335,13 @@ test_map_ip_to_nm_ipv6_static(void)
     nmvirt_proto_def_add_ip(proto, "2001:db8:10::20", TRUE, 64);
     nmvirt_proto_def_add_ip(proto, "2001:db8:20::1", TRUE, 48);
     proto->gateway = g_strdup("2001:db8:10::1");
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "manual");
     test_map_ip_assert_address(test_map_ip_ip6(profiles), 0, "2001:db8:10::20", 64);
     test_map_ip_assert_address(test_map_ip_ip6(profiles), 1, "2001:db8:20::1", 48);
     g_assert_cmpstr(nm_setting_ip_config_get_gateway(test_map_ip_ip6(profiles)), ==,
                     "2001:db8:10::1");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -480,10 +353,10 @@ test_map_ip_to_nm_ipv6_autoconf_static(void)
 
     proto->autoconf = TRUE;
     nmvirt_proto_def_add_ip(proto, "2001:db8:10::20", TRUE, 64);
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "auto");
     test_map_ip_assert_address(test_map_ip_ip6(profiles), 0, "2001:db8:10::20", 64);
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -495,12 +368,12 @@ test_map_ip_to_nm_ipv6_no_prefix(void)
 
     nmvirt_proto_def_add_ip(proto, "2001:db8::5", FALSE, 0);
     nmvirt_proto_def_add_ip(proto, "2001:db8:1::5", TRUE, 56);
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     test_map_ip_assert_address(test_map_ip_ip6(profiles), 0, "2001:db8::5", 64);
     g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-no-prefix"), ==, "2001:db8::5/64");
     g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-no-prefix.nm"), ==,
                     "2001:db8::5/64,2001:db8:1::5/56");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -512,17 +385,17 @@ test_map_ip_to_nm_ipv6_peerdns(void)
 
     proto->dhcp = TRUE;
     proto->peerdns = NMVIRT_TRISTATE_NO;
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_true(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip6(profiles)));
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
     g_clear_pointer(&profiles, g_ptr_array_unref);
 
     proto->peerdns = NMVIRT_TRISTATE_YES;
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_false(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip6(profiles)));
     g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-peerdns"), ==, "yes");
     g_assert_cmpstr(test_map_ip_user(profiles, "nmvirt.hint.ipv6-peerdns.nm"), ==, "no");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -534,9 +407,9 @@ test_map_ip_to_nm_ipv6_autoconf_route(void)
 
     proto->autoconf = TRUE;
     proto->gateway = g_strdup("fe80::1");
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     test_map_ip_assert_default_route(test_map_ip_ip6(profiles), "::", "fe80::1");
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -555,8 +428,8 @@ test_map_ip_to_nm_both_families(void)
     ipv6->dhcp = TRUE;
     nmvirt_proto_def_add_ip(ipv6, "2001:db8::5", FALSE, 0);
     ipv6->gateway = g_strdup("2001:db8::1");
-    profiles = test_map_ip_to_nm(def);
-    test_map_ip_assert_from_nm(profiles, def);
+    profiles = nmvirt_test_map_to_nm(def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 /* Applying a document to an existing profile replaces the default route
@@ -575,7 +448,7 @@ test_map_ip_to_nm_apply_keeps_routes(void)
 
     proto->dhcp = TRUE;
     proto->gateway = g_strdup("192.0.2.1");
-    profiles = test_map_ip_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     connection = g_ptr_array_index(profiles, 0);
     s_ip4 = test_map_ip_ip4(profiles);
     nm_setting_ip_config_add_route(s_ip4, route);
@@ -587,19 +460,19 @@ test_map_ip_to_nm_apply_keeps_routes(void)
     g_assert_cmpuint(nm_setting_ip_config_get_num_routes(s_ip4), ==, 1);
     g_assert_cmpstr(nm_ip_route_get_dest(nm_setting_ip_config_get_route(s_ip4, 0)), ==, "10.0.0.0");
     g_assert_cmpuint(nm_setting_ip_config_get_num_dns(s_ip4), ==, 1);
-    test_map_ip_assert_normalized(profiles);
-    test_map_ip_assert_from_nm(profiles, def);
+    nmvirt_test_assert_profiles_normalized(profiles);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static GPtrArray *
 test_map_ip_foreign_profiles(const char *method4, const char *method6)
 {
     NMConnection *connection =
-        test_map_ip_profile_new("802-3-ethernet", "Wired connection 1", "eth0");
+        nmvirt_test_profile_new("802-3-ethernet", "Wired connection 1", "eth0");
 
     nm_connection_add_setting(connection, nm_setting_wired_new());
-    test_map_ip_profile_add_ip(connection, method4, method6);
-    return test_map_ip_profiles_new(connection, NULL);
+    nmvirt_test_profile_add_ip(connection, method4, method6);
+    return nmvirt_test_profile_array_new(connection, NULL);
 }
 
 static void
@@ -607,7 +480,8 @@ test_map_ip_from_nm_ipv4_shared(void)
 {
     g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("shared", "ignore");
 
-    test_map_ip_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "ipv4.method 'shared'");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
+                                         "ipv4.method 'shared'");
 }
 
 static void
@@ -615,8 +489,8 @@ test_map_ip_from_nm_ipv4_link_local(void)
 {
     g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("link-local", "ignore");
 
-    test_map_ip_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
-                                     "ipv4.method 'link-local'");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
+                                         "ipv4.method 'link-local'");
 }
 
 static void
@@ -624,7 +498,8 @@ test_map_ip_from_nm_ipv6_shared(void)
 {
     g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("auto", "shared");
 
-    test_map_ip_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "ipv6.method 'shared'");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
+                                         "ipv6.method 'shared'");
 }
 
 static void
@@ -633,7 +508,7 @@ test_map_ip_from_nm_ipv6_disabled(void)
     g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("disabled", "disabled");
     g_autoptr(NmvirtIfaceDef) expected = test_map_ip_ethernet_new();
 
-    test_map_ip_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 /* A default route with a next hop is the XML's <route>; other routes have
@@ -652,26 +527,26 @@ test_map_ip_from_nm_default_route(void)
     g_assert_true(nm_connection_verify(g_ptr_array_index(profiles, 0), NULL));
     proto->dhcp = TRUE;
     proto->gateway = g_strdup("192.0.2.1");
-    test_map_ip_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
 test_map_ip_to_nm_xml_example(void)
 {
     g_autoptr(GPtrArray) profiles =
-        test_map_ip_xml_round_trip("<interface type='ethernet' name='eth0'>\n"
-                                   "  <start mode='onboot'/>\n"
-                                   "  <protocol family='ipv4'>\n"
-                                   "    <dhcp peerdns='yes'/>\n"
-                                   "    <ip address='10.0.0.5'/>\n"
-                                   "    <route gateway='10.0.0.1'/>\n"
-                                   "  </protocol>\n"
-                                   "  <protocol family='ipv6'>\n"
-                                   "    <autoconf/>\n"
-                                   "    <dhcp peerdns='no'/>\n"
-                                   "    <ip address='2001:db8::5'/>\n"
-                                   "  </protocol>\n"
-                                   "</interface>\n");
+        nmvirt_test_map_xml_round_trip("<interface type='ethernet' name='eth0'>\n"
+                                       "  <start mode='onboot'/>\n"
+                                       "  <protocol family='ipv4'>\n"
+                                       "    <dhcp peerdns='yes'/>\n"
+                                       "    <ip address='10.0.0.5'/>\n"
+                                       "    <route gateway='10.0.0.1'/>\n"
+                                       "  </protocol>\n"
+                                       "  <protocol family='ipv6'>\n"
+                                       "    <autoconf/>\n"
+                                       "    <dhcp peerdns='no'/>\n"
+                                       "    <ip address='2001:db8::5'/>\n"
+                                       "  </protocol>\n"
+                                       "</interface>\n");
 
     test_map_ip_assert_address(test_map_ip_ip4(profiles), 0, "10.0.0.5", 8);
     test_map_ip_assert_address(test_map_ip_ip6(profiles), 0, "2001:db8::5", 64);

@@ -1,133 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <NetworkManager.h>
-
-#include "nmvirt-error.h"
-#include "nmvirt-iface-def.h"
 #include "nmvirt-map-private.h"
-#include "nmvirt-map.h"
-#include "nmvirt-xml.h"
-
-/* Shared helpers (the same few lines in each test-map-*.c) ------------- */
-
-/* Every profile verifies, and normalize (on a copy) changes nothing. */
-static void
-test_map_vlan_assert_normalized(GPtrArray *profiles)
-{
-    for (guint i = 0; i < profiles->len; i++) {
-        NMConnection *connection = g_ptr_array_index(profiles, i);
-        g_autoptr(NMConnection) copy = nm_simple_connection_new_clone(connection);
-        g_autoptr(GError) error = NULL;
-        gboolean modified = TRUE;
-
-        g_assert_true(nm_connection_verify(connection, &error));
-        g_assert_no_error(error);
-        g_assert_true(nm_connection_normalize(copy, NULL, &modified, &error));
-        g_assert_no_error(error);
-        if (modified)
-            g_error("normalize changed profile '%s'", nm_connection_get_id(connection));
-    }
-}
-
-static GPtrArray *
-test_map_vlan_to_nm(const NmvirtIfaceDef *def)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) profiles = nmvirt_map_to_nm(def, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(profiles);
-    test_map_vlan_assert_normalized(profiles);
-    return g_steal_pointer(&profiles);
-}
-
-/* from_nm of the first of @profiles gives @expected: the same XML, and the
- * same model down to what the XML does not show. */
-static void
-test_map_vlan_assert_from_nm(GPtrArray *profiles, const NmvirtIfaceDef *expected)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-    g_autofree char *want_xml = nmvirt_xml_format(expected);
-    g_autofree char *want = nmvirt_map_def_to_string(expected);
-    g_autofree char *got_xml = NULL;
-    g_autofree char *got = NULL;
-
-    g_assert_no_error(error);
-    got_xml = nmvirt_xml_format(def);
-    g_assert_cmpstr(got_xml, ==, want_xml);
-    got = nmvirt_map_def_to_string(def);
-    g_assert_cmpstr(got, ==, want);
-}
-
-/* Parse @xml, map it to profiles and back: the same document. */
-static GPtrArray *
-test_map_vlan_xml_round_trip(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def = nmvirt_xml_parse_string(xml, -1, "test.xml", &error);
-    g_autoptr(GPtrArray) profiles = NULL;
-
-    g_assert_no_error(error);
-    profiles = test_map_vlan_to_nm(def);
-    test_map_vlan_assert_from_nm(profiles, def);
-    return g_steal_pointer(&profiles);
-}
-
-static void
-test_map_vlan_assert_from_nm_error(GPtrArray *profiles, int code, const char *fragment)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(NmvirtIfaceDef) def =
-        nmvirt_map_from_nm(g_ptr_array_index(profiles, 0), profiles, &error);
-
-    g_assert_null(def);
-    g_assert_error(error, NMVIRT_ERROR, code);
-    if (strstr(error->message, fragment) == NULL)
-        g_error("message '%s' lacks '%s'", error->message, fragment);
-}
-
-/* A bare profile as another tool would write it: no nmvirt user data. */
-static NMConnection *
-test_map_vlan_profile_new(const char *type, const char *id, const char *ifname)
-{
-    NMConnection *connection = nm_simple_connection_new();
-    NMSetting *s_con = nm_setting_connection_new();
-    g_autofree char *uuid = g_uuid_string_random();
-
-    g_object_set(s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
-                 NM_SETTING_CONNECTION_TYPE, type, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
-                 NULL);
-    nm_connection_add_setting(connection, s_con);
-    return connection;
-}
-
-static void
-test_map_vlan_profile_add_ip(NMConnection *connection, const char *method4, const char *method6)
-{
-    NMSetting *s_ip4 = nm_setting_ip4_config_new();
-    NMSetting *s_ip6 = nm_setting_ip6_config_new();
-
-    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_METHOD, method4, NULL);
-    g_object_set(s_ip6, NM_SETTING_IP_CONFIG_METHOD, method6, NULL);
-    nm_connection_add_setting(connection, s_ip4);
-    nm_connection_add_setting(connection, s_ip6);
-}
-
-static GPtrArray *
-test_map_vlan_profiles_new(NMConnection *first, ...)
-{
-    GPtrArray *profiles = g_ptr_array_new_with_free_func(g_object_unref);
-    va_list args;
-
-    va_start(args, first);
-    for (NMConnection *connection = first; connection != NULL;
-         connection = va_arg(args, NMConnection *))
-        g_ptr_array_add(profiles, connection);
-    va_end(args);
-    return profiles;
-}
-
+#include "nmvirt-test-map.h"
 /* VLAN --------------------------------------------------------------------- */
 
 static NmvirtIfaceDef *
@@ -152,7 +25,7 @@ test_map_vlan_to_nm_basic(void)
     def->mtu = 1496;
     def->ipv6 = nmvirt_proto_def_new(NMVIRT_IP_FAMILY_IPV6);
     def->ipv6->dhcp = TRUE;
-    profiles = test_map_vlan_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpuint(profiles->len, ==, 1);
     connection = g_ptr_array_index(profiles, 0);
     g_assert_cmpstr(nm_connection_get_connection_type(connection), ==, "vlan");
@@ -164,7 +37,7 @@ test_map_vlan_to_nm_basic(void)
     g_assert_cmpuint(nm_setting_vlan_get_flags(s_vlan), ==, NM_VLAN_FLAG_REORDER_HEADERS);
     g_assert_cmpuint(nm_setting_wired_get_mtu(nm_connection_get_setting_wired(connection)), ==,
                      1496);
-    test_map_vlan_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 static void
@@ -175,12 +48,12 @@ test_map_vlan_to_nm_tags(void)
     for (guint i = 0; i < G_N_ELEMENTS(tags); i++) {
         g_autofree char *name = g_strdup_printf("vlan%u", tags[i]);
         g_autoptr(NmvirtIfaceDef) def = test_map_vlan_new(name, tags[i], "eth0");
-        g_autoptr(GPtrArray) profiles = test_map_vlan_to_nm(def);
+        g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
 
         g_assert_cmpuint(
             nm_setting_vlan_get_id(nm_connection_get_setting_vlan(g_ptr_array_index(profiles, 0))),
             ==, tags[i]);
-        test_map_vlan_assert_from_nm(profiles, def);
+        nmvirt_test_map_assert_from_nm(profiles, def);
     }
 }
 
@@ -190,14 +63,14 @@ test_map_vlan_to_nm_unnamed(void)
 {
     g_autoptr(NmvirtIfaceDef) def = test_map_vlan_new(NULL, 42, "eth0");
     g_autoptr(NmvirtIfaceDef) expected = test_map_vlan_new("eth0.42", 42, "eth0");
-    g_autoptr(GPtrArray) profiles = test_map_vlan_to_nm(def);
+    g_autoptr(GPtrArray) profiles = nmvirt_test_map_to_nm(def);
     NMConnection *connection = g_ptr_array_index(profiles, 0);
 
     g_assert_cmpstr(nm_connection_get_interface_name(connection), ==, "eth0.42");
     g_assert_cmpstr(nm_connection_get_id(connection), ==, "eth0.42");
     g_assert_cmpstr(nm_connection_get_uuid(connection), ==, "ef6f049d-e1a3-5d81-9462-a3366343bc97");
     g_assert_cmpstr(nmvirt_map_user_data_get(connection, "nmvirt.interface"), ==, "eth0.42");
-    test_map_vlan_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
@@ -215,12 +88,12 @@ test_map_vlan_to_nm_bad_tag(void)
 static NMConnection *
 test_map_vlan_foreign_vlan_new(const char *ifname, const char *parent, guint id)
 {
-    NMConnection *connection = test_map_vlan_profile_new("vlan", "vlan-foreign", ifname);
+    NMConnection *connection = nmvirt_test_profile_new("vlan", "vlan-foreign", ifname);
     NMSetting *s_vlan = nm_setting_vlan_new();
 
     g_object_set(s_vlan, NM_SETTING_VLAN_ID, id, NM_SETTING_VLAN_PARENT, parent, NULL);
     nm_connection_add_setting(connection, s_vlan);
-    test_map_vlan_profile_add_ip(connection, "disabled", "ignore");
+    nmvirt_test_profile_add_ip(connection, "disabled", "ignore");
     return connection;
 }
 
@@ -229,15 +102,15 @@ static void
 test_map_vlan_from_nm_parent_uuid(void)
 {
     NMConnection *parent =
-        test_map_vlan_profile_new("802-3-ethernet", "Wired connection 1", "enp3s0");
+        nmvirt_test_profile_new("802-3-ethernet", "Wired connection 1", "enp3s0");
     g_autoptr(GPtrArray) profiles = NULL;
     g_autoptr(NmvirtIfaceDef) expected = test_map_vlan_new("enp3s0.30", 30, "enp3s0");
 
     nm_connection_add_setting(parent, nm_setting_wired_new());
-    profiles = test_map_vlan_profiles_new(
+    profiles = nmvirt_test_profile_array_new(
         test_map_vlan_foreign_vlan_new("enp3s0.30", nm_connection_get_uuid(parent), 30), parent,
         NULL);
-    test_map_vlan_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 /* NetworkManager names a vlan without interface-name <parent>.<id> too. */
@@ -245,20 +118,20 @@ static void
 test_map_vlan_from_nm_no_name(void)
 {
     g_autoptr(GPtrArray) profiles =
-        test_map_vlan_profiles_new(test_map_vlan_foreign_vlan_new(NULL, "eth1", 7), NULL);
+        nmvirt_test_profile_array_new(test_map_vlan_foreign_vlan_new(NULL, "eth1", 7), NULL);
     g_autoptr(NmvirtIfaceDef) expected = test_map_vlan_new("eth1.7", 7, "eth1");
 
     g_assert_true(nm_connection_verify(g_ptr_array_index(profiles, 0), NULL));
-    test_map_vlan_assert_from_nm(profiles, expected);
+    nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
 static void
 test_map_vlan_from_nm_unknown_parent_uuid(void)
 {
-    g_autoptr(GPtrArray) profiles = test_map_vlan_profiles_new(
+    g_autoptr(GPtrArray) profiles = nmvirt_test_profile_array_new(
         test_map_vlan_foreign_vlan_new("v30", "0b9c3e6a-61ad-4bf0-9d4f-7c3f5e1a2b3c", 30), NULL);
 
-    test_map_vlan_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "vlan.parent");
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED, "vlan.parent");
 }
 
 /* A vlan as a bridge port: the port carries the bridge's start and MTU. */
@@ -277,7 +150,7 @@ test_map_vlan_to_nm_bridge_port(void)
     /* Nested interfaces have no <start>. */
     port_def->start_mode = NMVIRT_START_MODE_UNSET;
     nmvirt_iface_def_add_member(def, port_def);
-    profiles = test_map_vlan_to_nm(def);
+    profiles = nmvirt_test_map_to_nm(def);
     g_assert_cmpuint(profiles->len, ==, 2);
     port = g_ptr_array_index(profiles, 1);
     g_assert_cmpstr(nm_connection_get_id(port), ==, "br30-port-enp3s0.30");
@@ -288,7 +161,7 @@ test_map_vlan_to_nm_bridge_port(void)
     g_assert_null(nm_connection_get_setting_ip4_config(port));
     g_assert_cmpuint(nm_setting_vlan_get_flags(nm_connection_get_setting_vlan(port)), ==,
                      NM_VLAN_FLAG_REORDER_HEADERS);
-    test_map_vlan_assert_from_nm(profiles, def);
+    nmvirt_test_map_assert_from_nm(profiles, def);
 }
 
 /* Examples D and E of the spec: a vlan on a bond, DHCPv6 only; a bridge
@@ -297,26 +170,26 @@ static void
 test_map_vlan_to_nm_xml_example(void)
 {
     g_autoptr(GPtrArray) vlan =
-        test_map_vlan_xml_round_trip("<interface type='vlan' name='bond1.30'>\n"
-                                     "  <start mode='onboot'/>\n"
-                                     "  <protocol family='ipv6'>\n"
-                                     "    <dhcp/>\n"
-                                     "  </protocol>\n"
-                                     "  <vlan tag='30'>\n"
-                                     "    <interface name='bond1'/>\n"
-                                     "  </vlan>\n"
-                                     "</interface>\n");
+        nmvirt_test_map_xml_round_trip("<interface type='vlan' name='bond1.30'>\n"
+                                       "  <start mode='onboot'/>\n"
+                                       "  <protocol family='ipv6'>\n"
+                                       "    <dhcp/>\n"
+                                       "  </protocol>\n"
+                                       "  <vlan tag='30'>\n"
+                                       "    <interface name='bond1'/>\n"
+                                       "  </vlan>\n"
+                                       "</interface>\n");
     g_autoptr(GPtrArray) bridge =
-        test_map_vlan_xml_round_trip("<interface type='bridge' name='br30'>\n"
-                                     "  <start mode='onboot'/>\n"
-                                     "  <bridge stp='on' delay='4'>\n"
-                                     "    <interface type='vlan' name='enp3s0.30'>\n"
-                                     "      <vlan tag='30'>\n"
-                                     "        <interface name='enp3s0'/>\n"
-                                     "      </vlan>\n"
-                                     "    </interface>\n"
-                                     "  </bridge>\n"
-                                     "</interface>\n");
+        nmvirt_test_map_xml_round_trip("<interface type='bridge' name='br30'>\n"
+                                       "  <start mode='onboot'/>\n"
+                                       "  <bridge stp='on' delay='4'>\n"
+                                       "    <interface type='vlan' name='enp3s0.30'>\n"
+                                       "      <vlan tag='30'>\n"
+                                       "        <interface name='enp3s0'/>\n"
+                                       "      </vlan>\n"
+                                       "    </interface>\n"
+                                       "  </bridge>\n"
+                                       "</interface>\n");
 
     g_assert_cmpuint(vlan->len, ==, 1);
     g_assert_cmpuint(bridge->len, ==, 2);

@@ -2,7 +2,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "nmvirt-test-util.h"
+#include "nmvirt-test-map.h"
 
 /*
  * "Existing" profiles are built the way nmcli and NetworkManager would
@@ -22,34 +22,21 @@ test_merge_normalize(NMConnection *profile)
     g_assert_no_error(error);
 }
 
-static NMSetting *
-test_merge_setting_connection(const char *id, const char *type, const char *ifname)
-{
-    NMSetting *s_con = nm_setting_connection_new();
-    g_autofree char *uuid = nm_utils_uuid_generate();
-
-    g_object_set(s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
-                 NM_SETTING_CONNECTION_TYPE, type, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
-                 NULL);
-    return s_con;
-}
-
 /* `nmcli connection add type ethernet ifname eth0`, then 802.1X, a DNS
  * search domain, a firewall zone and another tool's user data. */
 static NMConnection *
 test_merge_nmcli_eth0(void)
 {
-    NMConnection *profile = nm_simple_connection_new();
-    NMSetting *s_con =
-        test_merge_setting_connection("Wired connection 1", NM_SETTING_WIRED_SETTING_NAME, "eth0");
+    NMConnection *profile =
+        nmvirt_test_profile_new(NM_SETTING_WIRED_SETTING_NAME, "Wired connection 1", "eth0");
     NMSetting *s_8021x = nm_setting_802_1x_new();
     NMSetting *s_ip4 = nm_setting_ip4_config_new();
     NMSetting *s_user = nm_setting_user_new();
     NMIPAddress *address = NULL;
     g_autoptr(GError) error = NULL;
 
-    g_object_set(s_con, NM_SETTING_CONNECTION_ZONE, "trusted", NULL);
-    nm_connection_add_setting(profile, s_con);
+    g_object_set(nm_connection_get_setting_connection(profile), NM_SETTING_CONNECTION_ZONE,
+                 "trusted", NULL);
     nm_connection_add_setting(profile, nm_setting_wired_new());
 
     nm_setting_802_1x_add_eap_method(NM_SETTING_802_1X(s_8021x), "peap");
@@ -79,12 +66,10 @@ test_merge_nmcli_eth0(void)
 static NMConnection *
 test_merge_nmcli_bridge(const char *ifname)
 {
-    NMConnection *profile = nm_simple_connection_new();
     g_autofree char *id = g_strdup_printf("bridge-%s", ifname);
+    NMConnection *profile = nmvirt_test_profile_new(NM_SETTING_BRIDGE_SETTING_NAME, id, ifname);
     NMSetting *s_bridge = nm_setting_bridge_new();
 
-    nm_connection_add_setting(
-        profile, test_merge_setting_connection(id, NM_SETTING_BRIDGE_SETTING_NAME, ifname));
     g_object_set(s_bridge, NM_SETTING_BRIDGE_PRIORITY, 4096, NULL);
     nm_connection_add_setting(profile, s_bridge);
     test_merge_normalize(profile);
@@ -95,13 +80,11 @@ test_merge_nmcli_bridge(const char *ifname)
 static NMConnection *
 test_merge_nmcli_bridge_port(const char *ifname, const char *master)
 {
-    NMConnection *profile = nm_simple_connection_new();
     g_autofree char *id = g_strdup_printf("bridge-slave-%s", ifname);
-    NMSetting *s_con = test_merge_setting_connection(id, NM_SETTING_WIRED_SETTING_NAME, ifname);
+    NMConnection *profile = nmvirt_test_profile_new(NM_SETTING_WIRED_SETTING_NAME, id, ifname);
 
-    g_object_set(s_con, NM_SETTING_CONNECTION_MASTER, master, NM_SETTING_CONNECTION_SLAVE_TYPE,
-                 NM_SETTING_BRIDGE_SETTING_NAME, NULL);
-    nm_connection_add_setting(profile, s_con);
+    g_object_set(nm_connection_get_setting_connection(profile), NM_SETTING_CONNECTION_MASTER,
+                 master, NM_SETTING_CONNECTION_SLAVE_TYPE, NM_SETTING_BRIDGE_SETTING_NAME, NULL);
     nm_connection_add_setting(profile, nm_setting_wired_new());
     nm_connection_add_setting(profile, nm_setting_bridge_port_new());
     test_merge_normalize(profile);
@@ -113,11 +96,10 @@ test_merge_nmcli_bridge_port(const char *ifname, const char *master)
 static NMConnection *
 test_merge_nmcli_bond(gboolean lacp_rate)
 {
-    NMConnection *profile = nm_simple_connection_new();
+    NMConnection *profile =
+        nmvirt_test_profile_new(NM_SETTING_BOND_SETTING_NAME, "bond-bond0", "bond0");
     NMSetting *s_bond = nm_setting_bond_new();
 
-    nm_connection_add_setting(profile, test_merge_setting_connection(
-                                           "bond-bond0", NM_SETTING_BOND_SETTING_NAME, "bond0"));
     g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "mode", "802.3ad"));
     g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "miimon", "100"));
     g_assert_true(
@@ -134,11 +116,10 @@ test_merge_nmcli_bond(gboolean lacp_rate)
 static NMConnection *
 test_merge_nmcli_vlan(void)
 {
-    NMConnection *profile = nm_simple_connection_new();
+    NMConnection *profile =
+        nmvirt_test_profile_new(NM_SETTING_VLAN_SETTING_NAME, "vlan-vlan10", "vlan10");
     NMSetting *s_vlan = nm_setting_vlan_new();
 
-    nm_connection_add_setting(profile, test_merge_setting_connection(
-                                           "vlan-vlan10", NM_SETTING_VLAN_SETTING_NAME, "vlan10"));
     g_object_set(s_vlan, NM_SETTING_VLAN_ID, 10, NM_SETTING_VLAN_PARENT, "eth0",
                  NM_SETTING_VLAN_FLAGS, NM_VLAN_FLAG_GVRP | NM_VLAN_FLAG_LOOSE_BINDING, NULL);
     nm_connection_add_setting(profile, s_vlan);
@@ -227,17 +208,7 @@ test_merge_run(const NmvirtIfaceDef *def, GPtrArray *existing)
     g_assert_no_error(error);
     g_assert_nonnull(merged);
     /* every result verifies and is normalized already */
-    for (guint i = 0; i < merged->len; i++) {
-        NMConnection *profile = g_ptr_array_index(merged, i);
-        g_autoptr(NMConnection) normalized = nm_simple_connection_new_clone(profile);
-        gboolean modified = TRUE;
-
-        g_assert_true(nm_connection_verify(profile, &error));
-        g_assert_no_error(error);
-        g_assert_true(nm_connection_normalize(normalized, NULL, &modified, &error));
-        g_assert_no_error(error);
-        g_assert_false(modified);
-    }
+    nmvirt_test_assert_profiles_normalized(merged);
     return g_steal_pointer(&merged);
 }
 
@@ -656,6 +627,92 @@ test_merge_type_change(void)
         "balance-xor");
 }
 
+/* The UUID to_nm derives for br0 belongs to another profile (the user
+ * renamed that bridge to br9 in nmcli): br0 gets a UUID of its own, br9 is
+ * left alone, and br9's port, which names br9 by that UUID, is not taken
+ * for a port of br0. */
+static void
+test_merge_uuid_taken(void)
+{
+    g_autoptr(GPtrArray) existing = test_merge_profiles_new();
+    g_autoptr(NmvirtIfaceDef) def = test_merge_parse(test_merge_xml_br0);
+    g_autoptr(GPtrArray) fresh = NULL;
+    g_autoptr(GPtrArray) merged = NULL;
+    g_autoptr(NMConnection) expected = NULL;
+    g_autoptr(GError) error = NULL;
+    NMConnection *br9 = test_merge_nmcli_bridge("br9");
+    NMConnection *eth0 = test_merge_nmcli_eth0();
+    NMConnection *br9_port = NULL;
+    NMConnection *result = NULL;
+    const char *derived = NULL;
+
+    fresh = nmvirt_map_to_nm(def, &error);
+    g_assert_no_error(error);
+    derived = nm_connection_get_uuid(g_ptr_array_index(fresh, 0));
+    g_object_set(nm_connection_get_setting_connection(br9), NM_SETTING_CONNECTION_UUID, derived,
+                 NULL);
+    br9_port = test_merge_nmcli_bridge_port("eth0", derived);
+    g_ptr_array_add(existing, br9);
+    g_ptr_array_add(existing, br9_port);
+    g_ptr_array_add(existing, eth0);
+
+    merged = test_merge_run(def, existing);
+    g_assert_cmpuint(merged->len, ==, 2);
+
+    result = test_merge_get(merged, 0, "br0");
+    g_assert_true(g_uuid_string_is_valid(nm_connection_get_uuid(result)));
+    for (guint i = 0; i < existing->len; i++)
+        g_assert_cmpstr(nm_connection_get_uuid(result), !=,
+                        nm_connection_get_uuid(g_ptr_array_index(existing, i)));
+    /* otherwise exactly what to_nm makes */
+    expected = nm_simple_connection_new_clone(g_ptr_array_index(fresh, 0));
+    g_object_set(nm_connection_get_setting_connection(expected), NM_SETTING_CONNECTION_UUID,
+                 nm_connection_get_uuid(result), NULL);
+    g_assert_true(nm_connection_compare(result, expected, NM_SETTING_COMPARE_FLAG_EXACT));
+
+    /* eth0's own profile becomes br0's port, by name */
+    result = test_merge_get(merged, 1, "eth0");
+    g_assert_cmpstr(nm_connection_get_uuid(result), ==, nm_connection_get_uuid(eth0));
+    g_assert_cmpstr(nm_setting_connection_get_master(nm_connection_get_setting_connection(result)),
+                    ==, "br0");
+
+    /* br9 and its port are not among the results */
+    for (guint i = 0; i < merged->len; i++) {
+        result = g_ptr_array_index(merged, i);
+        g_assert_cmpstr(nm_connection_get_uuid(result), !=, derived);
+        g_assert_cmpstr(nm_connection_get_uuid(result), !=, nm_connection_get_uuid(br9_port));
+        g_assert_cmpstr(nm_connection_get_interface_name(result), !=, "br9");
+    }
+}
+
+/* A redefine of nmvirt's own profiles: each is its own identity profile,
+ * so the derived UUIDs stay and nothing changes. */
+static void
+test_merge_redefine_own(void)
+{
+    g_autoptr(GPtrArray) existing = test_merge_profiles_new();
+    g_autoptr(NmvirtIfaceDef) def = test_merge_parse(test_merge_xml_br0);
+    g_autoptr(GPtrArray) fresh = NULL;
+    g_autoptr(GPtrArray) merged = NULL;
+    g_autoptr(GError) error = NULL;
+
+    fresh = nmvirt_map_to_nm(def, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(fresh->len, ==, 2);
+    for (guint i = 0; i < fresh->len; i++)
+        g_ptr_array_add(existing, nm_simple_connection_new_clone(g_ptr_array_index(fresh, i)));
+
+    merged = test_merge_run(def, existing);
+    g_assert_cmpuint(merged->len, ==, fresh->len);
+    for (guint i = 0; i < merged->len; i++) {
+        g_assert_cmpstr(nm_connection_get_uuid(g_ptr_array_index(merged, i)), ==,
+                        nm_connection_get_uuid(g_ptr_array_index(fresh, i)));
+        g_assert_true(nm_connection_compare(g_ptr_array_index(merged, i),
+                                            g_ptr_array_index(fresh, i),
+                                            NM_SETTING_COMPARE_FLAG_EXACT));
+    }
+}
+
 /* (6) the inputs are not changed, and the results are new objects */
 static void
 test_merge_inputs_unchanged(void)
@@ -709,5 +766,7 @@ main(int argc, char **argv)
     g_test_add_func("/nmvirt/merge/routes", test_merge_routes);
     g_test_add_func("/nmvirt/merge/type-change", test_merge_type_change);
     g_test_add_func("/nmvirt/merge/inputs-unchanged", test_merge_inputs_unchanged);
+    g_test_add_func("/nmvirt/merge/uuid-taken", test_merge_uuid_taken);
+    g_test_add_func("/nmvirt/merge/redefine-own", test_merge_redefine_own);
     return g_test_run();
 }
