@@ -22,10 +22,12 @@ wait_ready() {
     local deadline=$((SECONDS + ${NMVIRT_SANDBOX_NM_TIMEOUT:-60})) devices k
     while [ $SECONDS -lt $deadline ]; do
         if [ "$(nmcli -t -f RUNNING general 2>/dev/null)" = running ]; then
-            devices=$(nmcli -t -f DEVICE,STATE device 2>/dev/null || true)
+            # one nmcli call per round; matching in bash (process starts are
+            # slow in the VM)
+            devices=$'\n'$(nmcli -t -f DEVICE,STATE device 2>/dev/null || true)$'\n'
             for ((k = 0; k < nics; k++)); do
-                echo "$devices" | grep -q "^eth$k:" || continue 2
-                echo "$devices" | grep -q "^eth$k:unmanaged" && continue 2
+                [[ $devices == *$'\n'"eth$k:"* ]] || continue 2
+                [[ $devices == *$'\n'"eth$k:unmanaged"* ]] && continue 2
             done
             return 0
         fi
