@@ -61,6 +61,16 @@ grep -q '^nmcli-down-rc=[1-9]' <<<"$out" && ok "ns: nmcli general status fails w
 grep -q '^keep0-back$' <<<"$out" && ok "ns: start restores the profile from its keyfile" || not_ok "ns: start restores the profile from its keyfile" "$out"
 grep -q '^restarted-ok$' <<<"$out" && ok "ns: restart" || not_ok "ns: restart" "$out"
 
+# -- --mac binds a NIC's MAC; bad options are refused before anything starts
+out=$("$sandbox" --ns --nics 2 --mac eth1=52:54:00:AB:cd:01 -- cat /sys/class/net/eth1/address 2>&1)
+[ "$out" = 52:54:00:ab:cd:01 ] && ok "ns: --mac eth1=MAC sets eth1's address" || not_ok "ns: --mac sets the address" "$out"
+for bad in "--mac eth2=52:54:00:00:00:01" "--mac eth0=52:54:00:00:00" "--nics 0" "--nics 17" "--frobnicate"; do
+    out=$("$sandbox" --ns --nics 2 $bad -- true 2>&1)
+    rc=$?
+    [ $rc = 125 ] && grep -q '^nmvirt-sandbox: ' <<<"$out" && ok "ns: '$bad' refused with a message (exit 125)" ||
+        not_ok "ns: '$bad' refused" "rc=$rc $out"
+done
+
 # -- exit codes and teardown
 "$sandbox" --ns -- sh -c 'exit 7'
 [ $? = 7 ] && ok "ns: CMD's exit code is returned" || not_ok "ns: CMD's exit code is returned"
