@@ -4,8 +4,8 @@
 # The root filesystem is the host's own root over 9p, read-only.  The
 # initramfs (vm-initramfs-init) has loaded the modules (virtio, 9p, bonding,
 # 8021q, veth, bridge, dummy) and mounted /proc, /sys, /dev (+pts, shm),
-# tmpfs on /run and /var/tmp, the results share (9p "nmvirt-results") at
-# /run/nmvirt-vm and the writable shares (the caller's cwd, /tmp, extra
+# tmpfs on /run, the results share (9p "nmvirt-results") at
+# /run/nmvirt-vm and the writable shares (the caller's cwd, /tmp, /var/tmp, extra
 # directories) at their own paths.  This script
 #  - reads what sandbox-vm.sh left on the results share: "ctl" (cwd and
 #    command) and "env" (the caller's environment, filtered);

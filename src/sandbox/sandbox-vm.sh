@@ -10,7 +10,8 @@
 # 125 when the VM could not be started or stopped without reporting one.
 #
 # Inside the VM the root is read-only except: the caller's working directory
-# and /tmp (the host's, writable 9p shares), /run, /var/tmp, /dev/shm (tmpfs)
+# /tmp and /var/tmp (the host's, writable 9p shares: a checkout may live
+# there), /run, /dev/shm (tmpfs)
 # and whatever sandbox-inside.sh mounts.
 #
 # Environment (besides the NMVIRT_SANDBOX_* of nmvirt-sandbox):
@@ -189,6 +190,7 @@ sq() { # single-quote for any POSIX shell
 cwd_phys=$(pwd -P) || fail "cannot resolve the working directory"
 declare -A share_src=()
 share_src[/tmp]=/tmp
+share_src[/var/tmp]=/var/tmp
 if [ "$cwd_phys" != / ]; then
 	share_src[$cwd_phys]=.    # QEMU's own cwd: immune to mounts over the path
 else
