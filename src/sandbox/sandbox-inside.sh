@@ -28,6 +28,8 @@ elapsed() { echo "$(date +%s.%N) ${NMVIRT_SANDBOX_T0:-$(date +%s.%N)}" | awk '{p
 trap 'exit 143' TERM
 trap 'exit 130' INT
 trap 'exit 129' HUP
+# A failed setup step is the sandbox's failure (125), never CMD's exit code.
+trap 'echo "nmvirt-sandbox: setup failed (line $LINENO)" >&2; exit 125' ERR
 
 # ---- file systems --------------------------------------------------------
 mount -t tmpfs -o mode=0755,size=256m nmvirt-run /run
@@ -43,12 +45,18 @@ if [ "$mode" = vm ]; then
     modprobe -a bonding 8021q bridge veth 2>/dev/null || die "cannot load bonding/8021q/bridge/veth"
 fi
 
+# The rest of /etc is the host's: NetworkManager must not write
+# /etc/resolv.conf (rc-manager=unmanaged keeps its own copy in
+# /run/NetworkManager/resolv.conf) nor set the hostname.
 cat >/etc/NetworkManager/NetworkManager.conf <<CONF
-# nmvirt-sandbox: keyfiles only, no automatic profiles for the NICs
+# nmvirt-sandbox: keyfiles only, no automatic profiles for the NICs,
+# nothing written outside the sandbox's tmpfs
 [main]
 plugins=keyfile
 no-auto-default=*
 dhcp=internal
+rc-manager=unmanaged
+hostname-mode=none
 
 [logging]
 level=INFO
@@ -111,6 +119,7 @@ NMVIRT_SANDBOX_READY_SECONDS=$(elapsed)
 export TMPDIR=$state/tmp
 export PATH=$state/bin:$PATH
 
+trap - ERR
 set +e
 "$@"
 rc=$?

@@ -127,7 +127,7 @@ trace "starting $NMVIRT_VM_INSIDE"
 	# the same namespaces as the namespace mode; the network namespace is
 	# needed too: a read-only sysfs (sandbox-inside.sh) cannot be mounted in
 	# the network namespace whose sysfs is already mounted read-write (EBUSY)
-	exec unshare -m -n -p --fork --kill-child=SIGKILL --mount-proc --propagation private \
+	exec unshare -m -n -p -u -i --fork --kill-child=SIGKILL --mount-proc --propagation private \
 		-- "$NMVIRT_VM_INSIDE" -- "${NMVIRT_VM_CMD[@]}"
 ) </dev/null >"$IO/out" 2>"$IO/err"
 rc=$?

@@ -12,7 +12,7 @@ host_before=$(host_state)
 # -- a bridge with two veth ports activates
 out=$("$sandbox" --ns --nics 2 -- sh -ec '
     nmcli con add type bridge ifname br0 con-name br0 bridge.stp no ipv4.method manual \
-        ipv4.addresses 192.0.2.1/24 ipv6.method ignore >/dev/null
+        ipv4.addresses 192.0.2.1/24 ipv4.dns 192.0.2.53 ipv6.method ignore >/dev/null
     nmcli con add type ethernet ifname eth0 con-name br0-p0 master br0 slave-type bridge >/dev/null
     nmcli con add type ethernet ifname eth1 con-name br0-p1 master br0 slave-type bridge >/dev/null
     nmcli --wait 20 con up br0 >/dev/null
@@ -23,11 +23,15 @@ out=$("$sandbox" --ns --nics 2 -- sh -ec '
     ip -d -o link show br0 | grep -o "bridge forward_delay [0-9]*"
     ip -o link show master br0 | awk -F": " "{print \"port=\" \$2}"
     ip -br addr show br0
-    ls "$NMVIRT_SANDBOX_KEYFILE_DIR"' 2>&1)
+    ls "$NMVIRT_SANDBOX_KEYFILE_DIR"
+    sed "s/^/resolv: /" /run/NetworkManager/resolv.conf' 2>&1)
 grep -q '^state=activated$' <<<"$out" && ok "ns: bridge profile activated" || not_ok "ns: bridge profile activated" "$out"
 grep -q '^port=eth0@' <<<"$out" && grep -q '^port=eth1@' <<<"$out" && ok "ns: eth0 and eth1 are ports of br0 in the kernel" || not_ok "ns: eth0 and eth1 are ports of br0 in the kernel" "$out"
 grep -q '192.0.2.1/24' <<<"$out" && ok "ns: br0 has its static address" || not_ok "ns: br0 has its static address" "$out"
 grep -q 'br0.nmconnection' <<<"$out" && ok "ns: keyfiles in NMVIRT_SANDBOX_KEYFILE_DIR" || not_ok "ns: keyfiles in NMVIRT_SANDBOX_KEYFILE_DIR" "$out"
+# DNS is handled inside (the host's /etc/resolv.conf is checked at the end)
+grep -q '^resolv: nameserver 192.0.2.53' <<<"$out" && ok "ns: DNS goes to the sandbox's /run/NetworkManager/resolv.conf" ||
+    not_ok "ns: DNS goes to the sandbox's resolv.conf" "$out"
 
 # -- DHCPv4 lease and an IPv6 address from the router advertisement within 15 s
 out=$("$sandbox" --ns --dhcp --nics 1 -- sh -c '
@@ -64,7 +68,7 @@ grep -q '^restarted-ok$' <<<"$out" && ok "ns: restart" || not_ok "ns: restart" "
 # -- --mac binds a NIC's MAC; bad options are refused before anything starts
 out=$("$sandbox" --ns --nics 2 --mac eth1=52:54:00:AB:cd:01 -- cat /sys/class/net/eth1/address 2>&1)
 [ "$out" = 52:54:00:ab:cd:01 ] && ok "ns: --mac eth1=MAC sets eth1's address" || not_ok "ns: --mac sets the address" "$out"
-for bad in "--mac eth2=52:54:00:00:00:01" "--mac eth0=52:54:00:00:00" "--nics 0" "--nics 17" "--frobnicate"; do
+for bad in "--mac eth2=52:54:00:00:00:01" "--mac eth01=52:54:00:00:00:01" "--mac eth0=52:54:00:00:00" "--nics 0" "--nics 17" "--frobnicate"; do
     out=$("$sandbox" --ns --nics 2 $bad -- true 2>&1)
     rc=$?
     [ $rc = 125 ] && grep -q '^nmvirt-sandbox: ' <<<"$out" && ok "ns: '$bad' refused with a message (exit 125)" ||
@@ -74,21 +78,27 @@ done
 # -- exit codes and teardown
 "$sandbox" --ns -- sh -c 'exit 7'
 [ $? = 7 ] && ok "ns: CMD's exit code is returned" || not_ok "ns: CMD's exit code is returned"
-"$sandbox" --ns --dhcp -- sh -c 'kill -SEGV $$' 2>/dev/null
+"$sandbox" --ns --dhcp -- sh -c 'sleep 2; kill -SEGV $$' 2>/dev/null &
+pid=$!
+watch_sandbox $pid 5
+during=$(wc -w <<<"$watched_pids")
+wait $pid
 rc=$?
-[ $rc = 139 ] && [ "$(sandbox_processes)" = 0 ] && [ "$(sandbox_mounts)" = 0 ] &&
-    ok "ns: CMD crash (SIGSEGV): exit 139, no process or mount left" ||
-    not_ok "ns: CMD crash: exit 139, no process or mount left" "rc=$rc $(ps -ef | grep -E 'Network|dnsmasq|dbus')"
+sleep 0.2
+left=$(watched_alive)
+[ $rc = 139 ] && [ "$during" -ge 5 ] && [ "$left" = 0 ] && [ "$(sandbox_mounts)" = 0 ] &&
+    ok "ns: CMD crash (SIGSEGV): exit 139; $during processes before, none and no mount after" ||
+    not_ok "ns: CMD crash: exit 139, nothing left" "rc=$rc during=$during left=$left"
 for sig in KILL TERM; do
     "$sandbox" --ns --dhcp -- sleep 300 &
     pid=$!
-    for i in $(seq 100); do [ "$(sandbox_processes)" -ge 4 ] && break; sleep 0.1; done
-    during=$(sandbox_processes)
+    watch_sandbox $pid 6
+    during=$(wc -w <<<"$watched_pids")
     kill -$sig $pid
     wait $pid 2>/dev/null
     sleep 0.2
-    left=$(sandbox_processes)
-    [ "$during" -ge 4 ] && [ "$left" = 0 ] && [ "$(sandbox_mounts)" = 0 ] &&
+    left=$(watched_alive)
+    [ "$during" -ge 6 ] && [ "$left" = 0 ] && [ "$(sandbox_mounts)" = 0 ] &&
         ok "ns: kill -$sig of the sandbox: $during processes before, none and no mount after" ||
         not_ok "ns: kill -$sig of the sandbox leaves nothing" "during=$during left=$left mounts=$(sandbox_mounts)"
 done

@@ -131,15 +131,16 @@ echo "# timing vm: start to ready ${ready:-?} s, teardown $(echo "$t1 ${end:-$t1
 "$sandbox" --vm --nics 1 -- sh -c 'touch vm-is-up; sleep 600' >/dev/null 2>&1 &
 pid=$!
 for i in $(seq 1200); do [ -e vm-is-up ] && break; sleep 0.1; done
-during=$(sandbox_processes)
-qemu_during=$(pgrep -c qemu-system || true)
+watch_sandbox $pid 4
+during=$(wc -w <<<"$watched_pids")
+qemu_during=$(for p in $watched_pids; do cat /proc/$p/comm 2>/dev/null; done | grep -c '^qemu-system')
 kill -KILL $pid
 wait $pid 2>/dev/null
-for i in $(seq 50); do [ "$(sandbox_processes)" = 0 ] && break; sleep 0.1; done
-[ -e vm-is-up ] && [ "$qemu_during" -ge 1 ] && [ "$(sandbox_processes)" = 0 ] && [ "$(pgrep -c qemu-system)" = 0 ] &&
-    [ "$(sandbox_mounts)" = 0 ] &&
+for i in $(seq 50); do [ "$(watched_alive)" = 0 ] && break; sleep 0.1; done
+left=$(watched_alive)
+[ -e vm-is-up ] && [ "$qemu_during" -ge 1 ] && [ "$left" = 0 ] && [ "$(sandbox_mounts)" = 0 ] &&
     ok "vm: kill -9 of the sandbox: QEMU was running ($during processes), none left, no mount" ||
-    not_ok "vm: kill -9 leaves nothing" "up=$([ -e vm-is-up ] && echo yes) qemu_during=$qemu_during left=$(sandbox_processes) mounts=$(sandbox_mounts) $(ps -ef | grep -E '[q]emu|[N]etworkManager')"
+    not_ok "vm: kill -9 leaves nothing" "up=$([ -e vm-is-up ] && echo yes) qemu_during=$qemu_during left=$left mounts=$(sandbox_mounts)"
 
 cd /
 host_after=$(host_state)
