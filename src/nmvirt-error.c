@@ -14,13 +14,28 @@
  * converted once, where they enter the library, by nmvirt_error_convert().
  */
 
-G_DEFINE_QUARK(nmvirt - error - quark, nmvirt_error)
+/**
+ * nmvirt_error_quark:
+ *
+ * Returns: the #GQuark of #NMVIRT_ERROR, named `nmvirt-error-quark`
+ *
+ * Since: 0.1
+ */
+GQuark
+nmvirt_error_quark(void)
+{
+    /* spelled out rather than G_DEFINE_QUARK(nmvirt-error-quark, …):
+     * clang-format puts spaces around the '-' there, which the macro then
+     * stringifies into the domain name */
+    return g_quark_from_static_string("nmvirt-error-quark");
+}
 
 /**
  * nmvirt_error_to_string:
  * @error: an #NmvirtError
  *
- * Returns: (transfer none): a stable identifier for @error, e.g. `invalid-xml`
+ * Returns: (transfer none) (nullable): a stable identifier for @error, e.g.
+ *   `invalid-xml`, or %NULL for a code that is not an #NmvirtError
  *
  * Since: 0.1
  */

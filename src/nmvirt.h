@@ -3,6 +3,7 @@
 
 #define __NMVIRT_H_INSIDE__
 
+#include "nmvirt-client.h"
 #include "nmvirt-error.h"
 #include "nmvirt-translate.h"
 

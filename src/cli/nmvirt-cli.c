@@ -2,7 +2,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * nmvirt: virsh iface-* style verbs for NetworkManager. main() only finds
- * the verb; each verb group lives in its own file.
+ * the verb; each verb group lives in its own file: nmvirt-cli-iface.c
+ * (list, dumpxml, mac, name), nmvirt-cli-define.c (define, undefine, edit),
+ * nmvirt-cli-start.c (start, stop), the offline validate and convert.
  */
 #include "config.h"
 
@@ -19,6 +21,16 @@ typedef struct {
 } NmvirtCliVerb;
 
 static const NmvirtCliVerb nmvirt_cli_verbs[] = {
+    { "list", N_("List interfaces with their state and MAC address"), nmvirt_cli_list },
+    { "define", N_("Define an interface from an XML file, without activating it"),
+      nmvirt_cli_define },
+    { "undefine", N_("Delete the profiles of an interface"), nmvirt_cli_undefine },
+    { "start", N_("Activate an interface and wait until it is up"), nmvirt_cli_start },
+    { "stop", N_("Deactivate an interface"), nmvirt_cli_stop },
+    { "dumpxml", N_("Print the XML of an interface, live or configured"), nmvirt_cli_dumpxml },
+    { "edit", N_("Edit the XML configuration of an interface"), nmvirt_cli_edit },
+    { "mac", N_("Print the MAC address of an interface"), nmvirt_cli_mac },
+    { "name", N_("Print the name of the interface with a MAC address"), nmvirt_cli_name },
     { "validate", N_("Check interface XML documents"), nmvirt_cli_validate },
     { "convert", N_("Convert interface XML to NetworkManager keyfiles and back"),
       nmvirt_cli_convert },

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "nmvirt-client.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +17,37 @@ gboolean nmvirt_cli_parse_options(const char *verb, const char *parameters, cons
                                   const GOptionEntry *entries, int *argc, char ***argv);
 void nmvirt_cli_print_error(const char *context, const GError *error);
 
+/* nmvirt-cli-client.c: what the verbs that talk to NetworkManager share */
+/* A client on the default main context; when NetworkManager cannot be
+ * reached, prints that and returns NULL. */
+NmvirtClient *nmvirt_cli_client_new(void);
+/* A GAsyncReadyCallback storing a reference on the result in *user_data,
+ * and the loop that iterates the default context until it is there. */
+void nmvirt_cli_client_result_cb(GObject *source, GAsyncResult *result, gpointer user_data);
+void nmvirt_cli_client_wait(GAsyncResult **result);
+gboolean nmvirt_cli_is_mac(const char *text);
+void nmvirt_cli_sort_names(GStrv names);
+/* The one interface @mac names; an error when none or several do. */
+char *nmvirt_cli_client_lookup_mac(NmvirtClient *client, const char *mac, GError **error);
+/* An interface argument, a name or a MAC, as an interface name. */
+char *nmvirt_cli_client_resolve(NmvirtClient *client, const char *iface, GError **error);
+/* argv[1] when it is the only argument; otherwise prints a usage error
+ * naming @what (e.g. "an interface") and returns NULL. */
+const char *nmvirt_cli_one_argument(const char *verb, const char *what, int argc, char **argv);
+
 int nmvirt_cli_validate(int argc, char **argv);
 int nmvirt_cli_convert(int argc, char **argv);
+/* nmvirt-cli-iface.c */
+int nmvirt_cli_list(int argc, char **argv);
+int nmvirt_cli_dumpxml(int argc, char **argv);
+int nmvirt_cli_mac(int argc, char **argv);
+int nmvirt_cli_name(int argc, char **argv);
+/* nmvirt-cli-define.c */
+int nmvirt_cli_define(int argc, char **argv);
+int nmvirt_cli_undefine(int argc, char **argv);
+int nmvirt_cli_edit(int argc, char **argv);
+/* nmvirt-cli-start.c */
+int nmvirt_cli_start(int argc, char **argv);
+int nmvirt_cli_stop(int argc, char **argv);
 
 G_END_DECLS

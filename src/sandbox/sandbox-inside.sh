@@ -42,7 +42,7 @@ mkdir -p /etc/NetworkManager/system-connections /etc/NetworkManager/conf.d
 mount -t sysfs -o ro,nosuid,nodev,noexec nmvirt-sys /sys
 
 if [ "$mode" = vm ]; then
-    modprobe -a bonding 8021q bridge veth 2>/dev/null || die "cannot load bonding/8021q/bridge/veth"
+    modprobe -a bonding 8021q bridge veth tun 2>/dev/null || die "cannot load bonding/8021q/bridge/veth/tun"
 fi
 
 # The rest of /etc is the host's: NetworkManager must not write

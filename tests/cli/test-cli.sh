@@ -19,12 +19,15 @@ check() {
     if [ "$rc" -eq "$want" ]; then ok "$desc"; else echo "# exit $rc, expected $want"; not_ok "$desc"; fi
 }
 
-for verb in validate convert; do
+verbs=(list define undefine start stop dumpxml edit mac name validate convert)
+for verb in "${verbs[@]}"; do
     check "$verb --help exits 0" 0 "$NMVIRT" "$verb" --help
-    grep -q "nmvirt $verb\|Usage" "$tmp/out" && ok "$verb --help prints usage" || not_ok "$verb --help prints usage"
+    # the verb's own usage line, not just any help text
+    grep -qE "^  nmvirt $verb \[OPTION(…|\.\.\.|\?)\]" "$tmp/out" && ok "$verb --help prints usage" || not_ok "$verb --help prints usage"
 done
 check "--help lists the verbs" 0 "$NMVIRT" --help
-grep -q validate "$tmp/out" && grep -q convert "$tmp/out" && ok "verbs listed" || not_ok "verbs listed"
+missing=$(for verb in "${verbs[@]}"; do grep -q "^  $verb " "$tmp/out" || echo "$verb"; done)
+[ -z "$missing" ] && ok "all verbs listed" || { echo "# not listed: $missing"; not_ok "all verbs listed"; }
 check "unknown verb fails" 1 "$NMVIRT" frobnicate
 grep -q "unknown verb 'frobnicate'" "$tmp/err" && ok "unknown verb named on stderr" || not_ok "unknown verb named on stderr"
 check "no verb fails" 1 "$NMVIRT"
@@ -34,6 +37,46 @@ check "convert without mode fails" 1 "$NMVIRT" convert "$(ls "$TEST_DATA"/valid/
 valid=("$TEST_DATA"/valid/*.xml)
 check "validate all valid documents" 0 "$NMVIRT" validate "${valid[@]}"
 [ "$(grep -c ': ok$' "$tmp/out")" -eq "${#valid[@]}" ] && ok "one 'FILE: ok' line per document" || not_ok "one 'FILE: ok' line per document"
+
+# usage errors of the live verbs, found before NetworkManager is asked
+for verb in undefine start stop dumpxml edit mac name define; do
+    check "$verb without an argument fails" 1 "$NMVIRT" "$verb"
+done
+check "start with two interfaces fails" 1 "$NMVIRT" start eth0 eth1
+grep -q "unexpected argument 'eth1'" "$tmp/err" && ok "the extra argument is named" || not_ok "the extra argument is named"
+check "start --timeout 0 fails" 1 "$NMVIRT" start --timeout 0 eth0
+check "list with an argument fails" 1 "$NMVIRT" list eth0
+check "name with something that is not a MAC fails" 1 "$NMVIRT" name eth0
+grep -q "'eth0' is not a MAC address" "$tmp/err" && ok "name says it wants a MAC" || not_ok "name says it wants a MAC"
+check "define of a missing file fails" 1 "$NMVIRT" define "$tmp/does-not-exist.xml"
+
+# Without NetworkManager every live verb fails within 5 s and says so:
+# first without a system bus at all, then (when dbus-run-session exists)
+# with a private bus on which NetworkManager does not run.
+live_verbs() {
+    local prefix=("$@")
+    local doc
+    doc=$(ls "$TEST_DATA"/valid/*.xml | head -n 1)
+    for args in "list" "list --all" "define $doc" "undefine eth0" "start eth0" "stop eth0" \
+        "dumpxml eth0" "edit eth0" "mac eth0" "name 52:54:00:0a:0b:0c" "start 52:54:00:0a:0b:0c"; do
+        local desc="${prefix[0]}: nmvirt ${args/"$doc"/FILE}"
+        # shellcheck disable=SC2086 # $args holds the verb and its words
+        check "$desc fails within 5 s" 1 env EDITOR=false timeout 5 "${prefix[@]:1}" "$NMVIRT" $args
+        if grep -q "NetworkManager is not running" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+            ok "$desc says NetworkManager is not running"
+        else
+            not_ok "$desc says NetworkManager is not running"
+        fi
+    done
+}
+live_verbs "no system bus" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus"
+if command -v dbus-run-session >/dev/null; then
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    live_verbs "bus without NetworkManager" dbus-run-session -- \
+        sh -c 'DBUS_SYSTEM_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS exec "$@"' sh
+else
+    echo "# dbus-run-session missing: the bus without NetworkManager is not tried"
+fi
 
 invalid=$(ls "$TEST_DATA"/invalid/*.xml | head -n 1)
 check "validate reports an invalid document" 1 "$NMVIRT" validate "${valid[0]}" "$invalid" "${valid[1]}"

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "nmvirt-client-private.h"
+
+/*
+ * Synchronous wrappers: each makes the client's main context the
+ * thread-default one (so every callback of the operation lands there),
+ * starts the asynchronous call, iterates that context until the callback
+ * has run, and returns what _finish says. A client made by
+ * nmvirt_client_new() has a private context that nothing else iterates, so
+ * no other source of the caller runs meanwhile; netcf's synchronous API is
+ * built on these.
+ */
+
+typedef struct {
+    gboolean done;
+    GAsyncResult *result;
+} NmvirtClientSyncData;
+
+static void
+nmvirt_client_sync_data_clear(NmvirtClientSyncData *data)
+{
+    g_clear_object(&data->result);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(NmvirtClientSyncData, nmvirt_client_sync_data_clear)
+
+static void
+nmvirt_client_sync_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    NmvirtClientSyncData *data = user_data;
+
+    data->result = g_object_ref(result);
+    data->done = TRUE;
+}
+
+static GMainContext *
+nmvirt_client_sync_context(NmvirtClient *self)
+{
+    return nm_client_get_main_context(nmvirt_client_get_nm_client(self));
+}
+
+/**
+ * nmvirt_client_define:
+ * @self: a #NmvirtClient
+ * @xml: an interface XML document
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_define_async().
+ *
+ * Returns: (transfer full): the name of the interface defined, or %NULL
+ *   with @error set
+ *
+ * Since: 0.1
+ */
+char *
+nmvirt_client_define(NmvirtClient *self, const char *xml, GCancellable *cancellable, GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), NULL);
+    g_return_val_if_fail(xml != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_define_async(self, xml, cancellable, nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_define_finish(self, data.result, error);
+}
+
+/**
+ * nmvirt_client_undefine:
+ * @self: a #NmvirtClient
+ * @name: the interface to remove
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_undefine_async().
+ *
+ * Returns: %TRUE on success; %FALSE with @error set
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_undefine(NmvirtClient *self, const char *name, GCancellable *cancellable,
+                       GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_undefine_async(self, name, cancellable, nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_undefine_finish(self, data.result, error);
+}
+
+/**
+ * nmvirt_client_start:
+ * @self: a #NmvirtClient
+ * @name: the interface to activate
+ * @timeout_ms: how long to wait for activation, in milliseconds
+ *   (%NMVIRT_CLIENT_START_TIMEOUT_MS is the usual value)
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_start_async().
+ *
+ * Returns: %TRUE when the interface is active; %FALSE with @error set
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_start(NmvirtClient *self, const char *name, guint timeout_ms,
+                    GCancellable *cancellable, GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_start_async(self, name, timeout_ms, cancellable, nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_start_finish(self, data.result, error);
+}
+
+/**
+ * nmvirt_client_stop:
+ * @self: a #NmvirtClient
+ * @name: the interface to deactivate
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_stop_async().
+ *
+ * Returns: %TRUE when the interface is down; %FALSE with @error set
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_stop(NmvirtClient *self, const char *name, GCancellable *cancellable, GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_stop_async(self, name, cancellable, nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_stop_finish(self, data.result, error);
+}
