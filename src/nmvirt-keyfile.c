@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "nmvirt-error.h"
 #include "nmvirt-keyfile.h"
@@ -46,30 +42,19 @@ nmvirt_keyfile_write(NMConnection *connection, const char *dir, GError **error)
     g_autofree char *data = nmvirt_keyfile_to_data(connection, error);
     g_autofree char *file_name = NULL;
     g_autofree char *path = NULL;
-    gsize len;
-    gssize written;
-    int fd;
+    g_autoptr(GError) local_error = NULL;
 
     if (data == NULL)
         return NULL;
     file_name = nmvirt_keyfile_file_name(connection);
     path = g_build_filename(dir, file_name, NULL);
-    /* NetworkManager ignores keyfiles that others can read: create with 0600. */
-    fd = g_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0 || fchmod(fd, 0600) != 0) {
-        int saved_errno = errno;
-        if (fd >= 0)
-            close(fd);
+    /* A new file renamed over the old one: on any failure the old keyfile
+     * is still there, whole. NetworkManager ignores keyfiles that others
+     * can read: 0600. */
+    if (!g_file_set_contents_full(path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                  &local_error)) {
         g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_IO, _("cannot write keyfile '%1$s': %2$s"),
-                    path, g_strerror(saved_errno));
-        return NULL;
-    }
-    len = strlen(data);
-    written = write(fd, data, len);
-    if (written < 0 || (gsize)written != len || close(fd) != 0) {
-        int saved_errno = errno;
-        g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_IO, _("cannot write keyfile '%1$s': %2$s"),
-                    path, g_strerror(saved_errno));
+                    path, local_error->message);
         return NULL;
     }
     return g_steal_pointer(&path);

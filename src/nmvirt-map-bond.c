@@ -56,6 +56,14 @@ nmvirt_map_bond_apply_monitor(NMSettingBond *s_bond, const NmvirtIfaceDef *def, 
             nm_setting_bond_add_option(s_bond, NM_SETTING_BOND_OPTION_MIIMON, "0"), "miimon",
             error);
     case NMVIRT_BOND_MONITOR_MIIMON:
+        /* 0 is no monitor at all: it would read back without <miimon> */
+        if (bond->miimon_freq == 0) {
+            g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_XML,
+                        _("interface '%s', <miimon freq>: invalid value '0'; expected a positive "
+                          "number of milliseconds"),
+                        def->name);
+            return FALSE;
+        }
         added = nmvirt_map_bond_add_uint(s_bond, NM_SETTING_BOND_OPTION_MIIMON, bond->miimon_freq);
         /* 0 delays mean absent, as in libvirt. */
         if (added && bond->downdelay != 0)
@@ -79,6 +87,13 @@ nmvirt_map_bond_apply_monitor(NMSettingBond *s_bond, const NmvirtIfaceDef *def, 
                     _("interface '%1$s', <bond><arpmon>: the kernel has no ARP monitor in mode "
                       "'%2$s'; use <miimon>"),
                     def->name, nmvirt_bond_mode_to_string(bond->mode));
+        return FALSE;
+    }
+    if (bond->arp_interval == 0) {
+        g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_XML,
+                    _("interface '%s', <arpmon interval>: invalid value '0'; expected a positive "
+                      "number of milliseconds"),
+                    def->name);
         return FALSE;
     }
     /* miimon=0 explicitly, so that only the ARP monitor runs. */
@@ -181,8 +196,10 @@ nmvirt_map_bond_mode_from_nm(NMConnection *connection, NMSettingBond *s_bond, Nm
         return nmvirt_map_bond_unsupported(connection, NM_SETTING_BOND_OPTION_MODE, mode_text,
                                            error);
     def->bond.mode = mode;
-    if (text != NULL && g_strcmp0(nmvirt_map_hint_get(connection, NMVIRT_MAP_HINT_BOND_MODE, text),
-                                  NMVIRT_MAP_HINT_UNSET) == 0)
+    /* an absent mode gives balance-rr: only then can the hint be right */
+    if (text != NULL && mode == NMVIRT_BOND_MODE_BALANCE_RR &&
+        g_strcmp0(nmvirt_map_hint_get(connection, NMVIRT_MAP_HINT_BOND_MODE, text),
+                  NMVIRT_MAP_HINT_UNSET) == 0)
         def->bond.mode = NMVIRT_BOND_MODE_UNSET;
     return TRUE;
 }

@@ -19,17 +19,39 @@
 #define NMVIRT_MAP_BRIDGE_DELAY_MAX     30
 #define NMVIRT_MAP_BRIDGE_DELAY_DEFAULT 15
 
+/* The grammar nmvirt_xml_check_delay() accepts: plain decimal notation,
+ * digits with an optional fraction (no sign, exponent, white space, inf or
+ * nan), and a finite value. A hint must pass it like a document does. */
+static gboolean
+nmvirt_map_bridge_delay_valid(const char *delay)
+{
+    const char *p = delay;
+    guint digits = 0;
+
+    while (g_ascii_isdigit(*p)) {
+        p++;
+        digits++;
+    }
+    if (*p == '.') {
+        p++;
+        while (g_ascii_isdigit(*p)) {
+            p++;
+            digits++;
+        }
+    }
+    return *p == '\0' && digits > 0 && isfinite(g_ascii_strtod(delay, NULL));
+}
+
 gboolean
 nmvirt_map_bridge_forward_delay(const char *delay, gboolean stp, guint *forward_delay)
 {
     guint rounded = NMVIRT_MAP_BRIDGE_DELAY_DEFAULT;
-    char *end = NULL;
     double seconds;
 
     if (delay != NULL) {
-        seconds = g_ascii_strtod(delay, &end);
-        if (end == delay || *end != '\0' || !isfinite(seconds) || seconds < 0)
+        if (!nmvirt_map_bridge_delay_valid(delay))
             return FALSE;
+        seconds = g_ascii_strtod(delay, NULL);
         /* Cap before converting so huge values cannot overflow; half rounds up. */
         rounded = (guint)(MIN(seconds, 1000.0) + 0.5);
     }
@@ -81,6 +103,25 @@ nmvirt_map_bridge_apply(NMConnection *connection, const NmvirtIfaceDef *def, GEr
     return TRUE;
 }
 
+/*
+ * A delay hint holds only while re-applying it reproduces the profile: it
+ * must be a delay the parser accepts (or "unset") and give, with the
+ * CURRENT stp, the current forward-delay. <bridge stp='on' delay='0.4'>
+ * stores 2; after `nmcli connection modify br0 bridge.stp no`, 0.4 would
+ * give 0, so the hint no longer describes the profile and the delay reads
+ * back as the stored 2.
+ */
+static gboolean
+nmvirt_map_bridge_delay_hint_holds(const char *hint, gboolean stp, NMSettingBridge *s_bridge)
+{
+    guint forward_delay = 0;
+
+    if (!nmvirt_map_bridge_forward_delay(g_str_equal(hint, NMVIRT_MAP_HINT_UNSET) ? NULL : hint,
+                                         stp, &forward_delay))
+        return FALSE;
+    return forward_delay == nm_setting_bridge_get_forward_delay(s_bridge);
+}
+
 gboolean
 nmvirt_map_bridge_from_nm(NMConnection *connection, NmvirtIfaceDef *def, GError **error)
 {
@@ -98,13 +139,16 @@ nmvirt_map_bridge_from_nm(NMConnection *connection, NmvirtIfaceDef *def, GError 
     }
     stp = nm_setting_bridge_get_stp(s_bridge);
     hint = nmvirt_map_hint_get(connection, NMVIRT_MAP_HINT_BRIDGE_STP, NMVIRT_MAP_BOOL_TEXT(stp));
-    if (g_strcmp0(hint, NMVIRT_MAP_HINT_UNSET) == 0)
+    /* an absent stp gives "no": only then can the hint be right */
+    if (g_strcmp0(hint, NMVIRT_MAP_HINT_UNSET) == 0 && !stp)
         def->stp = NMVIRT_TRISTATE_UNSET;
     else
         def->stp = stp ? NMVIRT_TRISTATE_YES : NMVIRT_TRISTATE_NO;
 
     forward_delay_text = g_strdup_printf("%u", nm_setting_bridge_get_forward_delay(s_bridge));
     hint = nmvirt_map_hint_get(connection, NMVIRT_MAP_HINT_BRIDGE_DELAY, forward_delay_text);
+    if (hint != NULL && !nmvirt_map_bridge_delay_hint_holds(hint, stp, s_bridge))
+        hint = NULL;
     g_clear_pointer(&def->delay, g_free);
     if (hint == NULL)
         def->delay = g_steal_pointer(&forward_delay_text);

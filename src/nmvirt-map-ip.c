@@ -65,10 +65,52 @@ nmvirt_map_ip_addresses_text(NMSettingIPConfig *s_ip)
     return g_string_free(g_steal_pointer(&text), FALSE);
 }
 
-static gboolean
-nmvirt_map_ip_route_is_default(NMIPRoute *route)
+gboolean
+nmvirt_map_ip_route_is_owned(NMSettingIPConfig *s_ip, NMIPRoute *route)
 {
-    return nm_ip_route_get_prefix(route) == 0 && nm_ip_route_get_next_hop(route) != NULL;
+    const NmvirtMapIpFamily *family =
+        nm_ip_route_get_family(route) == AF_INET ? &nmvirt_map_ip_v4 : &nmvirt_map_ip_v6;
+    g_auto(GStrv) attributes = NULL;
+
+    if (nm_ip_route_get_prefix(route) != 0 || nm_ip_route_get_next_hop(route) == NULL ||
+        nm_ip_route_get_metric(route) != -1 ||
+        g_strcmp0(nm_ip_route_get_dest(route), family->default_route) != 0)
+        return FALSE;
+    /* with an address, <route gateway> is ipvX.gateway, never a route */
+    if (nm_setting_ip_config_get_num_addresses(s_ip) > 0)
+        return FALSE;
+    attributes = nm_ip_route_get_attribute_names(route);
+    return attributes == NULL || attributes[0] == NULL;
+}
+
+/* Removes the route nmvirt_map_ip_route_is_owned() names; call it before
+ * the addresses change, since ownership depends on them. */
+static void
+nmvirt_map_ip_remove_owned_routes(NMSettingIPConfig *s_ip)
+{
+    for (guint i = nm_setting_ip_config_get_num_routes(s_ip); i > 0; i--) {
+        if (nmvirt_map_ip_route_is_owned(s_ip, nm_setting_ip_config_get_route(s_ip, i - 1)))
+            nm_setting_ip_config_remove_route(s_ip, i - 1);
+    }
+}
+
+gboolean
+nmvirt_map_ip_has_dhcp(NMConnection *connection, NMSettingIPConfig *s_ip)
+{
+    const char *method = nm_setting_ip_config_get_method(s_ip);
+
+    /* A missing method is what normalize would make "auto". */
+    if (method == NULL)
+        method = NM_SETTING_IP4_CONFIG_METHOD_AUTO;
+    if (NM_IS_SETTING_IP4_CONFIG(s_ip))
+        return g_str_equal(method, NM_SETTING_IP4_CONFIG_METHOD_AUTO);
+    if (g_str_equal(method, NM_SETTING_IP6_CONFIG_METHOD_DHCP))
+        return TRUE;
+    /* NetworkManager's "auto" runs DHCPv6 when the router asks for it; the
+     * hint says the XML asked for it explicitly. */
+    return g_str_equal(method, NM_SETTING_IP6_CONFIG_METHOD_AUTO) &&
+           g_strcmp0(nmvirt_map_hint_get(connection, NMVIRT_MAP_HINT_IPV6_DHCP, method),
+                     NMVIRT_MAP_BOOL_TEXT(TRUE)) == 0;
 }
 
 static gboolean
@@ -97,7 +139,15 @@ nmvirt_map_ip_apply_addresses(NMConnection *connection, NMSettingIPConfig *s_ip,
                         family->xml_family, local_error->message);
             return FALSE;
         }
-        nm_setting_ip_config_add_address(s_ip, address);
+        /* libnm refuses an address it has already; the parser refuses the
+         * same address twice, a model built in code may not. */
+        if (!nm_setting_ip_config_add_address(s_ip, address)) {
+            g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_XML,
+                        _("interface '%1$s', <protocol family='%2$s'><ip address>: the address "
+                          "'%3$s' is given twice; expected each address once"),
+                        def->name, family->xml_family, ip->address);
+            return FALSE;
+        }
         if (!ip->has_prefix) {
             g_string_append_printf(no_prefix, "%s%s/%u", no_prefix->len > 0 ? "," : "",
                                    nm_ip_address_get_address(address), prefix);
@@ -124,10 +174,6 @@ nmvirt_map_ip_apply_gateway(NMSettingIPConfig *s_ip, const NmvirtIfaceDef *def,
     g_autoptr(NMIPRoute) route = NULL;
     g_autoptr(GError) local_error = NULL;
 
-    for (guint i = nm_setting_ip_config_get_num_routes(s_ip); i > 0; i--) {
-        if (nmvirt_map_ip_route_is_default(nm_setting_ip_config_get_route(s_ip, i - 1)))
-            nm_setting_ip_config_remove_route(s_ip, i - 1);
-    }
     if (gateway != NULL && !has_addresses && !proto->dhcp && !proto->autoconf) {
         g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_UNSUPPORTED,
                     _("interface '%1$s', <protocol family='%2$s'><route>: a gateway needs "
@@ -178,6 +224,15 @@ nmvirt_map_ip_method(const NmvirtMapIpFamily *family, const NmvirtProtoDef *prot
     return NM_SETTING_IP6_CONFIG_METHOD_LINK_LOCAL;
 }
 
+gboolean
+nmvirt_map_ip_keeps_disabled(NMSettingIPConfig *s_ip, const char *method)
+{
+    return NM_IS_SETTING_IP6_CONFIG(s_ip) &&
+           g_strcmp0(method, NM_SETTING_IP6_CONFIG_METHOD_IGNORE) == 0 &&
+           g_strcmp0(nm_setting_ip_config_get_method(s_ip),
+                     NM_SETTING_IP6_CONFIG_METHOD_DISABLED) == 0;
+}
+
 static gboolean
 nmvirt_map_ip_apply_family(NMConnection *connection, const NmvirtIfaceDef *def,
                            const NmvirtMapIpFamily *family, const NmvirtProtoDef *proto,
@@ -194,9 +249,18 @@ nmvirt_map_ip_apply_family(NMConnection *connection, const NmvirtIfaceDef *def,
         s_ip = NM_SETTING_IP_CONFIG(family->addr_family == AF_INET ? nm_setting_ip4_config_new()
                                                                    : nm_setting_ip6_config_new());
         nm_connection_add_setting(connection, NM_SETTING(s_ip));
+    } else if (nmvirt_map_ip_keeps_disabled(s_ip, method)) {
+        /* "disabled" and "ignore" both read as no ipv6 protocol */
+        method = NM_SETTING_IP6_CONFIG_METHOD_DISABLED;
     }
-    g_object_set(s_ip, NM_SETTING_IP_CONFIG_METHOD, method, NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS,
-                 peerdns == NMVIRT_TRISTATE_NO, NULL);
+    /* before the addresses change: which route is ours depends on them */
+    nmvirt_map_ip_remove_owned_routes(s_ip);
+    g_object_set(s_ip, NM_SETTING_IP_CONFIG_METHOD, method, NULL);
+    /* peerdns is an attribute of <dhcp>: without it the XML says nothing
+     * about ignore-auto-dns, which is then kept (a new setting has "no") */
+    if (proto != NULL && proto->dhcp)
+        g_object_set(s_ip, NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, peerdns == NMVIRT_TRISTATE_NO,
+                     NULL);
     if (!nmvirt_map_ip_apply_addresses(connection, s_ip, def, family, proto, error) ||
         !nmvirt_map_ip_apply_gateway(s_ip, def, family, proto, error))
         return FALSE;
@@ -234,24 +298,46 @@ nmvirt_map_ip_unsupported(NMConnection *connection, const NmvirtMapIpFamily *fam
     return FALSE;
 }
 
-/* ipvX.gateway, else the first default route with a next hop. */
-static const char *
-nmvirt_map_ip_gateway_from_nm(NMSettingIPConfig *s_ip)
+/* ipvX.gateway, else the next hop of the route nmvirt owns; two such
+ * routes cannot both be <route>. */
+static gboolean
+nmvirt_map_ip_gateway_from_nm(NMConnection *connection, NMSettingIPConfig *s_ip,
+                              const NmvirtMapIpFamily *family, const char **gateway, GError **error)
 {
-    const char *gateway = nm_setting_ip_config_get_gateway(s_ip);
-
-    for (guint i = 0; gateway == NULL && i < nm_setting_ip_config_get_num_routes(s_ip); i++) {
+    *gateway = nm_setting_ip_config_get_gateway(s_ip);
+    for (guint i = 0; i < nm_setting_ip_config_get_num_routes(s_ip); i++) {
         NMIPRoute *route = nm_setting_ip_config_get_route(s_ip, i);
+        g_autofree char *text = NULL;
 
-        if (nmvirt_map_ip_route_is_default(route))
-            gateway = nm_ip_route_get_next_hop(route);
+        if (!nmvirt_map_ip_route_is_owned(s_ip, route))
+            continue;
+        if (*gateway == NULL) {
+            *gateway = nm_ip_route_get_next_hop(route);
+            continue;
+        }
+        text = g_strdup_printf("%s/0 %s", family->default_route, nm_ip_route_get_next_hop(route));
+        return nmvirt_map_ip_unsupported(connection, family, "routes", text, error);
     }
-    return gateway;
+    return TRUE;
 }
 
-static void
+/* Whether @address, listed in the no-prefix hint, has the prefix the
+ * parser gives an <ip> without one: the hint holds only while re-applying
+ * it gives the same address list. */
+static gboolean
+nmvirt_map_ip_no_prefix_holds(const NmvirtMapIpFamily *family, NMIPAddress *address)
+{
+    guint prefix = family->addr_family == AF_INET
+                       ? nmvirt_map_ip_classful_prefix(nm_ip_address_get_address(address))
+                       : NMVIRT_MAP_IP_V6_DEFAULT_PREFIX;
+
+    return nm_ip_address_get_prefix(address) == prefix;
+}
+
+static gboolean
 nmvirt_map_ip_addresses_from_nm(NMConnection *connection, NMSettingIPConfig *s_ip,
-                                const NmvirtMapIpFamily *family, NmvirtProtoDef *proto)
+                                const NmvirtMapIpFamily *family, NmvirtProtoDef *proto,
+                                GError **error)
 {
     g_autofree char *addresses_text = nmvirt_map_ip_addresses_text(s_ip);
     const char *hint = nmvirt_map_hint_get(connection, family->hint_no_prefix, addresses_text);
@@ -261,11 +347,20 @@ nmvirt_map_ip_addresses_from_nm(NMConnection *connection, NMSettingIPConfig *s_i
         NMIPAddress *address = nm_setting_ip_config_get_address(s_ip, i);
         g_autofree char *text = g_strdup_printf("%s/%u", nm_ip_address_get_address(address),
                                                 nm_ip_address_get_prefix(address));
+        gboolean has_prefix = !g_strv_contains((const char *const *)no_prefix, text) ||
+                              !nmvirt_map_ip_no_prefix_holds(family, address);
 
-        nmvirt_proto_def_add_ip(proto, nm_ip_address_get_address(address),
-                                !g_strv_contains((const char *const *)no_prefix, text),
+        /* libnm holds 192.0.2.5/24 and 192.0.2.5/16 side by side; interface
+         * XML (and the kernel, for IPv6) has each address once. */
+        for (guint j = 0; j < i; j++) {
+            if (g_strcmp0(nm_ip_address_get_address(nm_setting_ip_config_get_address(s_ip, j)),
+                          nm_ip_address_get_address(address)) == 0)
+                return nmvirt_map_ip_unsupported(connection, family, "addresses", text, error);
+        }
+        nmvirt_proto_def_add_ip(proto, nm_ip_address_get_address(address), has_prefix,
                                 nm_ip_address_get_prefix(address));
     }
+    return TRUE;
 }
 
 static gboolean
@@ -278,7 +373,7 @@ nmvirt_map_ip_from_nm_family(NMConnection *connection, const NmvirtMapIpFamily *
             : NM_SETTING_IP_CONFIG(nm_connection_get_setting_ip6_config(connection));
     g_autoptr(NmvirtProtoDef) proto = NULL;
     const char *method;
-    const char *gateway;
+    const char *gateway = NULL;
     gboolean ignore_auto_dns;
 
     *out_proto = NULL;
@@ -288,34 +383,34 @@ nmvirt_map_ip_from_nm_family(NMConnection *connection, const NmvirtMapIpFamily *
     /* A missing method is what normalize would make "auto". */
     if (method == NULL)
         method = NM_SETTING_IP4_CONFIG_METHOD_AUTO;
+    /* ipv6 "disabled" reads as absent too: both say that nmvirt does not
+     * configure IPv6, and a merge keeps "disabled" (README "Merge"). */
     if (g_str_equal(method, NM_SETTING_IP4_CONFIG_METHOD_DISABLED) ||
         g_str_equal(method, NM_SETTING_IP6_CONFIG_METHOD_IGNORE))
         return TRUE;
 
     proto = nmvirt_proto_def_new(family->addr_family == AF_INET ? NMVIRT_IP_FAMILY_IPV4
                                                                 : NMVIRT_IP_FAMILY_IPV6);
+    proto->dhcp = nmvirt_map_ip_has_dhcp(connection, s_ip);
     if (g_str_equal(method, NM_SETTING_IP4_CONFIG_METHOD_AUTO)) {
         proto->autoconf = family->addr_family == AF_INET6;
-        proto->dhcp = family->addr_family == AF_INET ||
-                      g_strcmp0(nmvirt_map_hint_get(connection, NMVIRT_MAP_HINT_IPV6_DHCP, method),
-                                NMVIRT_MAP_BOOL_TEXT(TRUE)) == 0;
-    } else if (family->addr_family == AF_INET6 &&
-               g_str_equal(method, NM_SETTING_IP6_CONFIG_METHOD_DHCP)) {
-        proto->dhcp = TRUE;
     } else if (!g_str_equal(method, NM_SETTING_IP4_CONFIG_METHOD_MANUAL) &&
                !(family->addr_family == AF_INET6 &&
-                 g_str_equal(method, NM_SETTING_IP6_CONFIG_METHOD_LINK_LOCAL))) {
+                 (g_str_equal(method, NM_SETTING_IP6_CONFIG_METHOD_DHCP) ||
+                  g_str_equal(method, NM_SETTING_IP6_CONFIG_METHOD_LINK_LOCAL)))) {
         /* shared, and link-local for ipv4 */
         return nmvirt_map_ip_unsupported(connection, family, "method", method, error);
     }
 
-    nmvirt_map_ip_addresses_from_nm(connection, s_ip, family, proto);
-    gateway = nmvirt_map_ip_gateway_from_nm(s_ip);
+    if (!nmvirt_map_ip_addresses_from_nm(connection, s_ip, family, proto, error) ||
+        !nmvirt_map_ip_gateway_from_nm(connection, s_ip, family, &gateway, error))
+        return FALSE;
     if (gateway != NULL && !proto->dhcp && !proto->autoconf && proto->ips->len == 0)
         return nmvirt_map_ip_unsupported(connection, family, "gateway", gateway, error);
     proto->gateway = g_strdup(gateway);
 
-    /* peerdns is an attribute of <dhcp>; without DHCP the XML cannot hold it. */
+    /* peerdns is an attribute of <dhcp>; without DHCP the XML cannot hold
+     * it, and a merge keeps ignore-auto-dns then. */
     ignore_auto_dns = nm_setting_ip_config_get_ignore_auto_dns(s_ip);
     if (proto->dhcp && ignore_auto_dns)
         proto->peerdns = NMVIRT_TRISTATE_NO;

@@ -223,11 +223,36 @@ gboolean nmvirt_map_vlan_from_nm(NMConnection *connection, GPtrArray *profiles, 
 /* nmvirt-map-ip.c -------------------------------------------------------- */
 
 /* ipv4 and ipv6 of a top-level profile: method, addresses, gateway or
- * default route, ignore-auto-dns and their hints. Removes every default
- * route with a next hop (that is what <route> becomes) before adding the
- * document's; other routes stay. Do not call for ports. */
+ * default route, ignore-auto-dns (only with <dhcp>: otherwise the XML has
+ * no words for it and it is kept) and their hints. Removes the route
+ * nmvirt_map_ip_route_is_owned() names (that is what <route> becomes)
+ * before adding the document's; other routes stay. Do not call for ports. */
 gboolean nmvirt_map_ip_apply(NMConnection *connection, const NmvirtIfaceDef *def, GError **error);
+
+/* NMVIRT_ERROR_UNSUPPORTED naming the property for what interface XML
+ * cannot hold: other methods (shared...), a gateway without an address,
+ * two default routes nmvirt would own, the same address twice. */
 gboolean nmvirt_map_ip_from_nm(NMConnection *connection, NmvirtIfaceDef *def, GError **error);
+
+/* Whether @route of @s_ip is exactly the route nmvirt writes for <route
+ * gateway> without an address, and so the one from_nm reads as <route>
+ * and a merge removes or replaces: a default route (0.0.0.0/0 or ::/0) with
+ * a next hop, no metric of its own (-1) and no attributes (table, type,
+ * ...), in a setting without addresses (with an address the gateway is
+ * ipvX.gateway). Every other route belongs to somebody else: it is never
+ * read, changed or removed. The one predicate of to_nm, from_nm and merge. */
+gboolean nmvirt_map_ip_route_is_owned(NMSettingIPConfig *s_ip, NMIPRoute *route);
+
+/* Whether an existing ipv6 setting @s_ip keeps its method "disabled" when
+ * the document sets @method: no ipv6 protocol gives "ignore", and both mean
+ * that nmvirt does not configure IPv6 (both read back as absent), so an
+ * existing "disabled" stays rather than turning IPv6 back on. */
+gboolean nmvirt_map_ip_keeps_disabled(NMSettingIPConfig *s_ip, const char *method);
+
+/* Whether @s_ip of @connection stands for a <dhcp/> of its family: ipv4
+ * method auto, ipv6 method dhcp, or ipv6 method auto with the ipv6-dhcp
+ * hint. Only then is ipvX.ignore-auto-dns the XML's (<dhcp peerdns>). */
+gboolean nmvirt_map_ip_has_dhcp(NMConnection *connection, NMSettingIPConfig *s_ip);
 
 /* The classful prefix of an IPv4 address (/8, /16, /24; /24 for class D
  * and E), as initscripts derived it. */

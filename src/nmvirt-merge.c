@@ -18,92 +18,172 @@
 #include <glib/gi18n-lib.h>
 
 #include "nmvirt-error.h"
+#include "nmvirt-map-private.h"
 #include "nmvirt-map.h"
 
-/* Merges the owned part of a property whose other parts are kept (bond
- * options, routes, user data). @fresh is NULL when the fresh profile lacks
- * the setting: then the owned part is removed from @merged. */
-typedef gboolean (*NmvirtMergePartFunc)(NMSetting *merged, NMSetting *fresh, GError **error);
+/* Merges the owned part of a setting whose other parts are kept (bond
+ * options, ip settings, user data). @fresh is NULL when the fresh profile
+ * lacks the setting: then the owned part is removed from @merged.
+ * @fresh_connection is the whole fresh profile (for its hints). */
+typedef gboolean (*NmvirtMergePartFunc)(NMSetting *merged, NMSetting *fresh,
+                                        NMConnection *fresh_connection, GError **error);
 
 typedef struct {
     const char *setting_name;
     /* copied whole from the fresh setting; NULL-terminated */
     const char *properties[8];
-    /* the owned part of a property that is only partly ours, or NULL */
+    /* the owned part of properties that are only partly ours, or NULL */
     NmvirtMergePartFunc merge_part;
+    /* the properties merge_part changes (for messages); NULL-terminated */
+    const char *part_properties[8];
 } NmvirtMergeOwned;
-
-/* The bond options README's mapping table speaks about. Every other option
- * (xmit_hash_policy, lacp_rate, ...) is the user's and is kept. */
-static const char *const nmvirt_merge_bond_keys[] = {
-    NM_SETTING_BOND_OPTION_MODE,         NM_SETTING_BOND_OPTION_PRIMARY,
-    NM_SETTING_BOND_OPTION_MIIMON,       NM_SETTING_BOND_OPTION_UPDELAY,
-    NM_SETTING_BOND_OPTION_DOWNDELAY,    NM_SETTING_BOND_OPTION_USE_CARRIER,
-    NM_SETTING_BOND_OPTION_ARP_INTERVAL, NM_SETTING_BOND_OPTION_ARP_IP_TARGET,
-    NM_SETTING_BOND_OPTION_ARP_VALIDATE,
-};
 
 /* The prefix of every user-data key nmvirt writes (tag and hints). */
 #define NMVIRT_MERGE_USER_PREFIX "nmvirt."
 
+/* A bond mode as its name ("1" is "active-backup"). */
+static const char *
+nmvirt_merge_bond_mode(NMSettingBond *s_bond)
+{
+    const char *mode = s_bond != NULL
+                           ? nm_setting_bond_get_option_by_name(s_bond, NM_SETTING_BOND_OPTION_MODE)
+                           : NULL;
+    static const char *const numbers[] = { "balance-rr", "active-backup", "balance-xor",
+                                           "broadcast",  "802.3ad",       "balance-tlb",
+                                           "balance-alb" };
+    guint64 number = 0;
+
+    if (mode != NULL &&
+        g_ascii_string_to_unsigned(mode, 10, 0, G_N_ELEMENTS(numbers) - 1, &number, NULL))
+        return numbers[number];
+    return mode;
+}
+
+/*
+ * The options of nmvirt_map_bond_owned_options are replaced; every other
+ * option (xmit_hash_policy, lacp_rate, ...) is the user's and is kept.
+ * "primary" is the XML's only in active-backup mode, where from_nm reads it
+ * as the first member: it is replaced when the profile was or becomes
+ * active-backup, and kept otherwise (balance-tlb and balance-alb have a
+ * primary the XML cannot show).
+ */
 static gboolean
-nmvirt_merge_bond_options(NMSetting *merged, NMSetting *fresh, GError **error)
+nmvirt_merge_bond_options(NMSetting *merged, NMSetting *fresh, NMConnection *fresh_connection,
+                          GError **error)
 {
     NMSettingBond *s_merged = NM_SETTING_BOND(merged);
+    NMSettingBond *s_fresh = fresh != NULL ? NM_SETTING_BOND(fresh) : NULL;
+    gboolean own_primary = g_strcmp0(nmvirt_merge_bond_mode(s_merged), "active-backup") == 0 ||
+                           g_strcmp0(nmvirt_merge_bond_mode(s_fresh), "active-backup") == 0;
 
-    for (guint i = 0; i < G_N_ELEMENTS(nmvirt_merge_bond_keys); i++)
-        nm_setting_bond_remove_option(s_merged, nmvirt_merge_bond_keys[i]);
-    if (fresh == NULL)
+    for (guint i = 0; nmvirt_map_bond_owned_options[i] != NULL; i++) {
+        const char *option = nmvirt_map_bond_owned_options[i];
+
+        if (own_primary || !g_str_equal(option, NM_SETTING_BOND_OPTION_PRIMARY))
+            nm_setting_bond_remove_option(s_merged, option);
+    }
+    if (s_fresh == NULL)
         return TRUE;
-    for (guint i = 0; i < G_N_ELEMENTS(nmvirt_merge_bond_keys); i++) {
-        const char *value =
-            nm_setting_bond_get_option_by_name(NM_SETTING_BOND(fresh), nmvirt_merge_bond_keys[i]);
+    for (guint i = 0; nmvirt_map_bond_owned_options[i] != NULL; i++) {
+        const char *option = nmvirt_map_bond_owned_options[i];
+        const char *value = nm_setting_bond_get_option_by_name(s_fresh, option);
 
         if (value == NULL)
             continue;
-        if (!nm_setting_bond_add_option(s_merged, nmvirt_merge_bond_keys[i], value)) {
+        if (!nm_setting_bond_add_option(s_merged, option, value)) {
             g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INTERNAL,
-                        "bond.options: cannot set %s=%s", nmvirt_merge_bond_keys[i], value);
+                        "bond.options: cannot set %s=%s", option, value);
             return FALSE;
         }
     }
     return TRUE;
 }
 
-/* Only the default route is the XML's (<route gateway=> without an
- * address); every other route was added by somebody else and is kept. */
+/* Copies one property whole, through its GValue, from @fresh to @merged;
+ * with @fresh NULL, resets it to its default (the XML does not say it). */
 static gboolean
-nmvirt_merge_route_is_default(NMIPRoute *route)
+nmvirt_merge_property(NMSetting *merged, NMSetting *fresh, const char *property, GError **error)
 {
-    const char *dest = nm_ip_route_get_dest(route);
+    GParamSpec *pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(merged), property);
+    g_auto(GValue) value = G_VALUE_INIT;
 
-    if (nm_ip_route_get_prefix(route) != 0)
+    if (pspec == NULL) {
+        g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INTERNAL, "merge: no property %s.%s",
+                    nm_setting_get_name(merged), property);
         return FALSE;
-    return g_strcmp0(dest, "0.0.0.0") == 0 || g_strcmp0(dest, "::") == 0;
+    }
+    g_value_init(&value, G_PARAM_SPEC_VALUE_TYPE(pspec));
+    if (fresh != NULL)
+        g_object_get_property(G_OBJECT(fresh), property, &value);
+    else
+        g_param_value_set_default(pspec, &value);
+    g_object_set_property(G_OBJECT(merged), property, &value);
+    return TRUE;
 }
 
+/*
+ * ipv4 and ipv6, with the same rules as nmvirt_map_ip_apply():
+ * - method, addresses and gateway are the XML's; an existing ipv6 method
+ *   "disabled" stays when the document has no ipv6 protocol ("ignore");
+ * - ignore-auto-dns is the XML's only with <dhcp> (peerdns), kept otherwise;
+ * - of the routes, only the one nmvirt_map_ip_route_is_owned() names is the
+ *   XML's (judged before the addresses change); every other is kept.
+ */
 static gboolean
-nmvirt_merge_ip_routes(NMSetting *merged, NMSetting *fresh, GError **error)
+nmvirt_merge_ip(NMSetting *merged, NMSetting *fresh, NMConnection *fresh_connection, GError **error)
 {
+    static const char *const properties[] = {
+        NM_SETTING_IP_CONFIG_METHOD,
+        NM_SETTING_IP_CONFIG_ADDRESSES,
+        NM_SETTING_IP_CONFIG_GATEWAY,
+    };
     NMSettingIPConfig *s_merged = NM_SETTING_IP_CONFIG(merged);
+    NMSettingIPConfig *s_fresh = fresh != NULL ? NM_SETTING_IP_CONFIG(fresh) : NULL;
+    gboolean keep_disabled =
+        s_fresh != NULL &&
+        nmvirt_map_ip_keeps_disabled(s_merged, nm_setting_ip_config_get_method(s_fresh));
 
     for (guint i = nm_setting_ip_config_get_num_routes(s_merged); i > 0; i--) {
-        if (nmvirt_merge_route_is_default(nm_setting_ip_config_get_route(s_merged, i - 1)))
+        if (nmvirt_map_ip_route_is_owned(s_merged, nm_setting_ip_config_get_route(s_merged, i - 1)))
             nm_setting_ip_config_remove_route(s_merged, i - 1);
     }
-    if (fresh == NULL)
+    for (guint i = 0; i < G_N_ELEMENTS(properties); i++) {
+        if (keep_disabled && g_str_equal(properties[i], NM_SETTING_IP_CONFIG_METHOD))
+            continue;
+        if (!nmvirt_merge_property(merged, fresh, properties[i], error))
+            return FALSE;
+    }
+    if (s_fresh == NULL)
         return TRUE;
-    for (guint i = 0; i < nm_setting_ip_config_get_num_routes(NM_SETTING_IP_CONFIG(fresh)); i++) {
-        NMIPRoute *route = nm_setting_ip_config_get_route(NM_SETTING_IP_CONFIG(fresh), i);
+    if (nmvirt_map_ip_has_dhcp(fresh_connection, s_fresh) &&
+        !nmvirt_merge_property(merged, fresh, NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, error))
+        return FALSE;
+    for (guint i = 0; i < nm_setting_ip_config_get_num_routes(s_fresh); i++) {
+        NMIPRoute *route = nm_setting_ip_config_get_route(s_fresh, i);
 
-        if (nmvirt_merge_route_is_default(route))
+        if (nmvirt_map_ip_route_is_owned(s_fresh, route))
             nm_setting_ip_config_add_route(s_merged, route);
     }
     return TRUE;
 }
 
+/* libnm's user-data errors are in its own domain. */
 static gboolean
-nmvirt_merge_user_data(NMSetting *merged, NMSetting *fresh, GError **error)
+nmvirt_merge_user_data_set(NMSettingUser *s_user, const char *key, const char *value,
+                           GError **error)
+{
+    g_autoptr(GError) local_error = NULL;
+
+    if (nm_setting_user_set_data(s_user, key, value, &local_error))
+        return TRUE;
+    nmvirt_error_convert(&local_error);
+    g_propagate_prefixed_error(error, g_steal_pointer(&local_error), "user data '%s': ", key);
+    return FALSE;
+}
+
+static gboolean
+nmvirt_merge_user_data(NMSetting *merged, NMSetting *fresh, NMConnection *fresh_connection,
+                       GError **error)
 {
     NMSettingUser *s_merged = NM_SETTING_USER(merged);
     g_auto(GStrv) keys = g_strdupv((char **)nm_setting_user_get_keys(s_merged, NULL));
@@ -112,7 +192,7 @@ nmvirt_merge_user_data(NMSetting *merged, NMSetting *fresh, GError **error)
     for (guint i = 0; keys[i] != NULL; i++) {
         if (!g_str_has_prefix(keys[i], NMVIRT_MERGE_USER_PREFIX))
             continue;
-        if (!nm_setting_user_set_data(s_merged, keys[i], NULL, error))
+        if (!nmvirt_merge_user_data_set(s_merged, keys[i], NULL, error))
             return FALSE;
     }
     if (fresh == NULL)
@@ -123,7 +203,7 @@ nmvirt_merge_user_data(NMSetting *merged, NMSetting *fresh, GError **error)
 
         if (!g_str_has_prefix(fresh_keys[i], NMVIRT_MERGE_USER_PREFIX))
             continue;
-        if (!nm_setting_user_set_data(s_merged, fresh_keys[i], value, error))
+        if (!nmvirt_merge_user_data_set(s_merged, fresh_keys[i], value, error))
             return FALSE;
     }
     return TRUE;
@@ -139,24 +219,38 @@ static const NmvirtMergeOwned nmvirt_merge_owned[] = {
       { NM_SETTING_CONNECTION_TYPE, NM_SETTING_CONNECTION_INTERFACE_NAME,
         NM_SETTING_CONNECTION_AUTOCONNECT, NM_SETTING_CONNECTION_MASTER,
         NM_SETTING_CONNECTION_SLAVE_TYPE, NM_SETTING_CONNECTION_AUTOCONNECT_SLAVES, NULL },
-      NULL },
+      NULL,
+      { NULL } },
     { NM_SETTING_WIRED_SETTING_NAME,
       { NM_SETTING_WIRED_MTU, NM_SETTING_WIRED_MAC_ADDRESS, NULL },
-      NULL },
+      NULL,
+      { NULL } },
     { NM_SETTING_BRIDGE_SETTING_NAME,
       { NM_SETTING_BRIDGE_STP, NM_SETTING_BRIDGE_FORWARD_DELAY, NULL },
-      NULL },
-    { NM_SETTING_BOND_SETTING_NAME, { NULL }, nmvirt_merge_bond_options },
-    { NM_SETTING_VLAN_SETTING_NAME, { NM_SETTING_VLAN_ID, NM_SETTING_VLAN_PARENT, NULL }, NULL },
+      NULL,
+      { NULL } },
+    { NM_SETTING_BOND_SETTING_NAME,
+      { NULL },
+      nmvirt_merge_bond_options,
+      { NM_SETTING_BOND_OPTIONS, NULL } },
+    { NM_SETTING_VLAN_SETTING_NAME,
+      { NM_SETTING_VLAN_ID, NM_SETTING_VLAN_PARENT, NULL },
+      NULL,
+      { NULL } },
     { NM_SETTING_IP4_CONFIG_SETTING_NAME,
+      { NULL },
+      nmvirt_merge_ip,
       { NM_SETTING_IP_CONFIG_METHOD, NM_SETTING_IP_CONFIG_ADDRESSES, NM_SETTING_IP_CONFIG_GATEWAY,
-        NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, NULL },
-      nmvirt_merge_ip_routes },
+        NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, NM_SETTING_IP_CONFIG_ROUTES, NULL } },
     { NM_SETTING_IP6_CONFIG_SETTING_NAME,
+      { NULL },
+      nmvirt_merge_ip,
       { NM_SETTING_IP_CONFIG_METHOD, NM_SETTING_IP_CONFIG_ADDRESSES, NM_SETTING_IP_CONFIG_GATEWAY,
-        NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, NULL },
-      nmvirt_merge_ip_routes },
-    { NM_SETTING_USER_SETTING_NAME, { NULL }, nmvirt_merge_user_data },
+        NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, NM_SETTING_IP_CONFIG_ROUTES, NULL } },
+    { NM_SETTING_USER_SETTING_NAME,
+      { NULL },
+      nmvirt_merge_user_data,
+      { NM_SETTING_USER_DATA, NULL } },
 };
 
 /* A port-type setting belongs to one kind of port only: NetworkManager
@@ -230,38 +324,16 @@ nmvirt_merge_drop_forbidden(NMConnection *merged, NMConnection *existing, NMConn
     }
 }
 
-/* Copies one property whole, through its GValue, from @fresh to @merged;
- * with @fresh NULL, resets it to its default (the XML does not say it). */
-static gboolean
-nmvirt_merge_property(NMSetting *merged, NMSetting *fresh, const char *property, GError **error)
-{
-    GParamSpec *pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(merged), property);
-    g_auto(GValue) value = G_VALUE_INIT;
-
-    if (pspec == NULL) {
-        g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INTERNAL, "merge: no property %s.%s",
-                    nm_setting_get_name(merged), property);
-        return FALSE;
-    }
-    g_value_init(&value, G_PARAM_SPEC_VALUE_TYPE(pspec));
-    if (fresh != NULL)
-        g_object_get_property(G_OBJECT(fresh), property, &value);
-    else
-        g_param_value_set_default(pspec, &value);
-    g_object_set_property(G_OBJECT(merged), property, &value);
-    return TRUE;
-}
-
 static gboolean
 nmvirt_merge_owned_props(const NmvirtMergeOwned *owned, NMSetting *merged, NMSetting *fresh,
-                         GError **error)
+                         NMConnection *fresh_connection, GError **error)
 {
     for (guint i = 0; owned->properties[i] != NULL; i++) {
         if (!nmvirt_merge_property(merged, fresh, owned->properties[i], error))
             return FALSE;
     }
     if (owned->merge_part != NULL)
-        return owned->merge_part(merged, fresh, error);
+        return owned->merge_part(merged, fresh, fresh_connection, error);
     return TRUE;
 }
 
@@ -293,6 +365,40 @@ nmvirt_merge_error_property(const char *message, const char **reason)
     return g_steal_pointer(&name);
 }
 
+/* Whether "setting.property" is one the document sets, wholly or in part:
+ * then NetworkManager's message does not say which side conflicts. */
+static gboolean
+nmvirt_merge_property_is_owned(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    g_autofree char *setting_name = NULL;
+    const NmvirtMergeOwned *owned = NULL;
+
+    if (dot == NULL)
+        return FALSE;
+    setting_name = g_strndup(name, dot - name);
+    owned = nmvirt_merge_owned_find(setting_name);
+    if (owned == NULL)
+        return FALSE;
+    for (guint i = 0; owned->properties[i] != NULL; i++) {
+        if (g_str_equal(owned->properties[i], dot + 1))
+            return TRUE;
+    }
+    for (guint i = 0; owned->part_properties[i] != NULL; i++) {
+        if (g_str_equal(owned->part_properties[i], dot + 1))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/*
+ * What fails to verify after a merge comes from a kept setting, since the
+ * fresh profile verifies. When NetworkManager names a property nmvirt does
+ * not set, that one is kept and conflicts; when it names one the document
+ * sets (ipv4.gateway against a kept never-default, say), the kept culprit
+ * is another property: the message then quotes NetworkManager and blames
+ * no particular one.
+ */
 static void
 nmvirt_merge_set_conflict(GError **error, const char *iface, NMConnection *merged,
                           const GError *verify_error)
@@ -309,12 +415,12 @@ nmvirt_merge_set_conflict(GError **error, const char *iface, NMConnection *merge
     else if (property != NULL && g_str_has_prefix(property, NM_SETTING_IP6_CONFIG_SETTING_NAME "."))
         family = NM_SETTING_IP6_CONFIG_SETTING_NAME;
 
-    if (property == NULL) {
+    if (property == NULL || nmvirt_merge_property_is_owned(property)) {
         g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_CONFLICT,
-                    _("interface '%1$s': the existing profile '%2$s' (%3$s) is not valid with the "
-                      "new document: %4$s; remove the setting NetworkManager names from that "
-                      "profile first"),
-                    iface, id, uuid, reason);
+                    _("interface '%1$s': the existing profile '%2$s' (%3$s) keeps a setting the "
+                      "document does not describe that conflicts with the new document; "
+                      "NetworkManager says: %4$s; change that setting in the profile first"),
+                    iface, id, uuid, verify_error->message);
     } else if (family != NULL) {
         g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_CONFLICT,
                     _("interface '%1$s': the existing profile '%2$s' (%3$s) keeps %4$s, which "
@@ -349,7 +455,7 @@ nmvirt_merge_profile(NMConnection *existing, NMConnection *fresh, GError **error
         if (setting == NULL)
             nm_connection_add_setting(merged, nm_setting_duplicate(fresh_settings[i]));
         else if (owned != NULL &&
-                 !nmvirt_merge_owned_props(owned, setting, fresh_settings[i], error))
+                 !nmvirt_merge_owned_props(owned, setting, fresh_settings[i], fresh, error))
             return NULL;
     }
 
@@ -362,7 +468,7 @@ nmvirt_merge_profile(NMConnection *existing, NMConnection *fresh, GError **error
 
         if (setting == NULL || nm_connection_get_setting_by_name(fresh, name) != NULL)
             continue;
-        if (!nmvirt_merge_owned_props(&nmvirt_merge_owned[i], setting, NULL, error))
+        if (!nmvirt_merge_owned_props(&nmvirt_merge_owned[i], setting, NULL, fresh, error))
             return NULL;
     }
 

@@ -4,7 +4,7 @@
  * Rules of interface XML that data/interface.rng does not express, or
  * expresses too loosely: where elements and nested interfaces may appear,
  * kernel interface names, MAC and IP address syntax (with their canonical
- * forms), the bridge delay, unique names, vlan parents, and the
+ * forms), the bridge delay, unique names and addresses, vlan parents, and the
  * combinations that are valid XML but cannot be configured
  * (NMVIRT_ERROR_UNSUPPORTED).
  *
@@ -298,12 +298,96 @@ nmvirt_xml_check_unique_names(const NmvirtIfaceDef *def, GHashTable *lines, GErr
     return TRUE;
 }
 
+/* The name of the <interface> an element of it belongs to, or NULL. */
+static char *
+nmvirt_xml_check_iface_name(xmlNode *node)
+{
+    return node->parent != NULL ? nmvirt_xml_prop_string(node->parent, "name") : NULL;
+}
+
+/* Each address at most once per <protocol>, whatever the prefix: libnm
+ * would keep one of two equal addresses, and the kernel keys an IPv6
+ * address by the address alone. Walks the tree to point at the <ip>. */
+static gboolean
+nmvirt_xml_check_unique_addresses(xmlNode *node, GError **error)
+{
+    if (nmvirt_xml_node_is(node, "protocol")) {
+        g_autoptr(GHashTable) lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+        for (xmlNode *child = nmvirt_xml_first_element(node); child != NULL;
+             child = nmvirt_xml_next_element(child)) {
+            g_autofree char *text = NULL;
+            g_autoptr(GInetAddress) address = NULL;
+            g_autofree char *canonical = NULL;
+            g_autofree char *iface = NULL;
+            gpointer seen_line = NULL;
+
+            if (!nmvirt_xml_node_is(child, "ip"))
+                continue;
+            text = nmvirt_xml_prop_string(child, "address");
+            address = text != NULL ? g_inet_address_new_from_string(text) : NULL;
+            if (address == NULL)
+                continue;
+            canonical = g_inet_address_to_string(address);
+            if (!g_hash_table_lookup_extended(lines, canonical, NULL, &seen_line)) {
+                g_hash_table_insert(lines, g_steal_pointer(&canonical),
+                                    GUINT_TO_POINTER(nmvirt_xml_node_line(child)));
+                continue;
+            }
+            iface = nmvirt_xml_check_iface_name(node);
+            nmvirt_xml_set_error(error, NMVIRT_ERROR_INVALID_XML, child, iface, "address",
+                                 _("the address '%1$s' is already given on line %2$u; expected "
+                                   "each address once per protocol"),
+                                 canonical, GPOINTER_TO_UINT(seen_line));
+            return FALSE;
+        }
+        return TRUE;
+    }
+    for (xmlNode *child = nmvirt_xml_first_element(node); child != NULL;
+         child = nmvirt_xml_next_element(child)) {
+        if (!nmvirt_xml_check_unique_addresses(child, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* <route gateway> needs an address of the interface: ipvX.gateway needs
+ * ipvX.addresses, and a default route through the gateway needs DHCP or
+ * SLAAC for the interface's own address. */
+static gboolean
+nmvirt_xml_check_supported_route(xmlNode *protocol, GError **error)
+{
+    xmlNode *route = NULL;
+    g_autofree char *iface = NULL;
+    g_autofree char *family = NULL;
+
+    for (xmlNode *child = nmvirt_xml_first_element(protocol); child != NULL;
+         child = nmvirt_xml_next_element(child)) {
+        if (nmvirt_xml_node_is(child, "dhcp") || nmvirt_xml_node_is(child, "autoconf") ||
+            nmvirt_xml_node_is(child, "ip"))
+            return TRUE;
+        if (nmvirt_xml_node_is(child, "route"))
+            route = child;
+    }
+    if (route == NULL)
+        return TRUE;
+    iface = nmvirt_xml_check_iface_name(protocol);
+    family = nmvirt_xml_prop_string(protocol, "family");
+    nmvirt_xml_set_error(error, NMVIRT_ERROR_UNSUPPORTED, route, iface, "gateway",
+                         _("a gateway needs an address of the interface; expected <dhcp/>, "
+                           "<autoconf/> or an <ip> in the same <protocol family='%s'>"),
+                         family != NULL ? family : "");
+    return FALSE;
+}
+
 /* The kernel's bonding driver has no ARP monitor for 802.3ad, and
  * NetworkManager refuses arp_interval with balance-tlb and balance-alb.
  * Walks the (valid) tree rather than the model, to point at <arpmon>. */
 static gboolean
 nmvirt_xml_check_supported(xmlNode *node, GError **error)
 {
+    if (nmvirt_xml_node_is(node, "protocol") && !nmvirt_xml_check_supported_route(node, error))
+        return FALSE;
     if (nmvirt_xml_node_is(node, "bond")) {
         g_autofree char *mode_text = nmvirt_xml_prop_string(node, "mode");
         int mode = mode_text != NULL ? nmvirt_bond_mode_from_string(mode_text) : -1;
@@ -338,7 +422,8 @@ nmvirt_xml_check_document(const NmvirtIfaceDef *def, xmlNode *root, GError **err
 {
     g_autoptr(GHashTable) lines = g_hash_table_new(g_str_hash, g_str_equal);
 
-    if (!nmvirt_xml_check_unique_names(def, lines, error))
+    if (!nmvirt_xml_check_unique_names(def, lines, error) ||
+        !nmvirt_xml_check_unique_addresses(root, error))
         return FALSE;
     /* last: a document that is invalid must be reported as invalid */
     return nmvirt_xml_check_supported(root, error);

@@ -336,8 +336,10 @@ nmvirt_xml_parse_miimon(xmlNode *node, NmvirtIfaceDef *def, GError **error)
     int carrier = NMVIRT_BOND_CARRIER_UNSET;
 
     bond->monitor = NMVIRT_BOND_MONITOR_MIIMON;
-    if (!nmvirt_xml_prop_uint_required(node, def->name, "freq", 0, G_MAXUINT, ms,
-                                       &bond->miimon_freq, error))
+    /* freq='0' would turn the monitor off: it reads back as no <miimon> */
+    if (!nmvirt_xml_prop_uint_required(node, def->name, "freq", 1, G_MAXUINT,
+                                       _("a positive number of milliseconds"), &bond->miimon_freq,
+                                       error))
         return FALSE;
     /* downdelay/updelay '0' are stored as 0, i.e. absent */
     if (nmvirt_xml_prop_uint(node, def->name, "downdelay", 0, G_MAXUINT, ms, &bond->downdelay,
@@ -361,8 +363,9 @@ nmvirt_xml_parse_arpmon(xmlNode *node, NmvirtIfaceDef *def, GError **error)
     int validate = NMVIRT_ARP_VALIDATE_UNSET;
 
     bond->monitor = NMVIRT_BOND_MONITOR_ARPMON;
-    if (!nmvirt_xml_prop_uint_required(node, def->name, "interval", 0, G_MAXUINT,
-                                       _("a whole number of milliseconds"), &bond->arp_interval,
+    /* interval='0' would turn the monitor off, as freq='0' would */
+    if (!nmvirt_xml_prop_uint_required(node, def->name, "interval", 1, G_MAXUINT,
+                                       _("a positive number of milliseconds"), &bond->arp_interval,
                                        error))
         return FALSE;
     if (!nmvirt_xml_prop_string_required(node, def->name, "target",
@@ -640,20 +643,45 @@ nmvirt_xml_parse_string(const char *xml, gssize len, const char *source, GError 
     return def;
 }
 
+/* Reads at most NMVIRT_XML_MAX_SIZE + 1 bytes, whatever @path is: enough
+ * for nmvirt_xml_read() to refuse a larger document, and the end of it for
+ * a huge file, a pipe that never closes or /dev/zero. (transfer full) */
+static char *
+nmvirt_xml_read_file(const char *path, gsize *len, GError **error)
+{
+    g_autoptr(GFile) file = g_file_new_for_path(path);
+    g_autoptr(GFileInputStream) stream = NULL;
+    g_autofree char *contents = NULL;
+    g_autoptr(GError) error_local = NULL;
+    gsize limit = NMVIRT_XML_MAX_SIZE + 1;
+
+    stream = g_file_read(file, NULL, &error_local);
+    if (stream != NULL) {
+        contents = g_malloc(limit + 1);
+        if (!g_input_stream_read_all(G_INPUT_STREAM(stream), contents, limit, len, NULL,
+                                     &error_local))
+            g_clear_pointer(&contents, g_free);
+    }
+    if (contents == NULL) {
+        nmvirt_error_convert(&error_local);
+        g_propagate_error(error, g_steal_pointer(&error_local));
+        return NULL;
+    }
+    contents[*len] = '\0';
+    return g_steal_pointer(&contents);
+}
+
 NmvirtIfaceDef *
 nmvirt_xml_parse_file(const char *path, GError **error)
 {
-    g_autoptr(GError) error_local = NULL;
     g_autofree char *contents = NULL;
     gsize len = 0;
 
     g_return_val_if_fail(path != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    if (!g_file_get_contents(path, &contents, &len, &error_local)) {
-        nmvirt_error_convert(&error_local);
-        g_propagate_error(error, g_steal_pointer(&error_local));
+    contents = nmvirt_xml_read_file(path, &len, error);
+    if (contents == NULL)
         return NULL;
-    }
     return nmvirt_xml_parse_string(contents, (gssize)len, path, error);
 }

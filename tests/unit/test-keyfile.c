@@ -5,6 +5,9 @@
  * is needed.
  */
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
 
 #include "nmvirt-test-util.h"
 #include "nmvirt-translate.h"
@@ -126,6 +129,65 @@ test_keyfile_two_top_levels(void)
     g_assert_nonnull(strstr(xml, "name='eth1'"));
 }
 
+/* A write that fails half way (here at the file size limit) leaves the
+ * old keyfile whole and names the file; a good write gives mode 0600. */
+static void
+test_keyfile_write_failure_keeps_old(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *old = NULL;
+    g_autofree char *after = NULL;
+    g_autoptr(GPtrArray) small = NULL;
+    g_autoptr(GPtrArray) large = NULL;
+    g_autoptr(GError) error = NULL;
+    struct rlimit limit = { 0 };
+    rlim_t saved;
+    GStatBuf st;
+    gsize old_len = 0;
+
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+        g_test_trap_assert_passed();
+        return;
+    }
+    dir = g_dir_make_tmp("nmvirt-kf-XXXXXX", &error);
+    g_assert_no_error(error);
+    small = nmvirt_xml_to_connections("<interface type='ethernet' name='eth0'/>", &error);
+    g_assert_no_error(error);
+    large = nmvirt_xml_to_connections("<interface type='ethernet' name='eth0'>"
+                                      "<mtu size='9000'/><mac address='52:54:00:12:34:56'/>"
+                                      "<protocol family='ipv4'><ip address='192.0.2.10' "
+                                      "prefix='24'/><route gateway='192.0.2.1'/></protocol>"
+                                      "</interface>",
+                                      &error);
+    g_assert_no_error(error);
+
+    path = nmvirt_keyfile_write(g_ptr_array_index(small, 0), dir, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(g_stat(path, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    g_assert_true(g_file_get_contents(path, &old, &old_len, NULL));
+
+    /* no file may grow beyond the old keyfile's size */
+    signal(SIGXFSZ, SIG_IGN);
+    g_assert_cmpint(getrlimit(RLIMIT_FSIZE, &limit), ==, 0);
+    saved = limit.rlim_cur;
+    limit.rlim_cur = old_len;
+    g_assert_cmpint(setrlimit(RLIMIT_FSIZE, &limit), ==, 0);
+    g_assert_null(nmvirt_keyfile_write(g_ptr_array_index(large, 0), dir, &error));
+    limit.rlim_cur = saved;
+    g_assert_cmpint(setrlimit(RLIMIT_FSIZE, &limit), ==, 0);
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_IO);
+    g_assert_nonnull(strstr(error->message, path));
+
+    g_assert_true(g_file_get_contents(path, &after, NULL, NULL));
+    g_assert_cmpstr(after, ==, old);
+    g_assert_cmpint(g_unlink(path), ==, 0);
+    /* nothing else is left behind (no temporary file) */
+    g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -134,5 +196,7 @@ main(int argc, char **argv)
     g_test_add_func("/nmvirt/keyfile/read/missing-uuid", test_keyfile_missing_uuid);
     g_test_add_func("/nmvirt/keyfile/read/not-a-profile", test_keyfile_not_a_profile);
     g_test_add_func("/nmvirt/keyfile/to-xml/two-top-levels", test_keyfile_two_top_levels);
+    g_test_add_func("/nmvirt/keyfile/write/failure-keeps-old",
+                    test_keyfile_write_failure_keeps_old);
     return g_test_run();
 }

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <string.h>
+
 #include "nmvirt-map-private.h"
 #include "nmvirt-test-map.h"
 /* Bond --------------------------------------------------------------------- */
@@ -431,6 +433,28 @@ test_map_bond_to_nm_xml_arpmon(void)
                                  "miimon=0 mode=active-backup primary=eth1");
 }
 
+/* A monitor that runs every 0 ms is no monitor: it would read back without
+ * <miimon> or <arpmon>, so a model built in code with it is refused. */
+static void
+test_map_bond_to_nm_monitor_zero(void)
+{
+    for (guint i = 0; i < 2; i++) {
+        g_autoptr(NmvirtIfaceDef) def = test_map_bond_new(NMVIRT_BOND_MODE_ACTIVE_BACKUP);
+        g_autoptr(GPtrArray) profiles = NULL;
+        g_autoptr(GError) error = NULL;
+
+        test_map_bond_member_new(def, "eth0");
+        if (i == 0)
+            test_map_bond_set_miimon(def, 0);
+        else
+            test_map_bond_set_arpmon(def, 0, "192.0.2.1", NMVIRT_ARP_VALIDATE_UNSET);
+        profiles = nmvirt_map_to_nm(def, &error);
+        g_assert_null(profiles);
+        g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_XML);
+        g_assert_nonnull(strstr(error->message, "expected a positive number of milliseconds"));
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -454,6 +478,7 @@ main(int argc, char **argv)
     g_test_add_func("/nmvirt/map/from-nm/bond/vlan-member", test_map_bond_from_nm_vlan_member);
     g_test_add_func("/nmvirt/map/from-nm/bond/primary-changed",
                     test_map_bond_from_nm_primary_changed);
+    g_test_add_func("/nmvirt/map/to-nm/bond/monitor-zero", test_map_bond_to_nm_monitor_zero);
     g_test_add_func("/nmvirt/map/to-nm/bond/xml-example", test_map_bond_to_nm_xml_example);
     g_test_add_func("/nmvirt/map/to-nm/bond/xml-arpmon", test_map_bond_to_nm_xml_arpmon);
     return g_test_run();

@@ -216,12 +216,14 @@ test_map_bridge_to_nm_forward_delay(void)
         gboolean ok;
         guint forward_delay;
     } cases[] = {
-        { NULL, FALSE, TRUE, 15 },  { NULL, TRUE, TRUE, 15 },   { "0", FALSE, TRUE, 0 },
-        { "0", TRUE, TRUE, 2 },     { "0.01", FALSE, TRUE, 0 }, { "0.49", TRUE, TRUE, 2 },
-        { "0.5", FALSE, TRUE, 2 },  { "1", FALSE, TRUE, 2 },    { "2.5", FALSE, TRUE, 3 },
-        { "4", TRUE, TRUE, 4 },     { "30.4", TRUE, TRUE, 30 }, { "1e9", FALSE, TRUE, 30 },
-        { "abc", FALSE, FALSE, 0 }, { "-1", FALSE, FALSE, 0 },  { "inf", FALSE, FALSE, 0 },
-        { "nan", FALSE, FALSE, 0 }, { "", FALSE, FALSE, 0 },    { "4s", FALSE, FALSE, 0 },
+        { NULL, FALSE, TRUE, 15 },  { NULL, TRUE, TRUE, 15 },    { "0", FALSE, TRUE, 0 },
+        { "0", TRUE, TRUE, 2 },     { "0.01", FALSE, TRUE, 0 },  { "0.49", TRUE, TRUE, 2 },
+        { "0.5", FALSE, TRUE, 2 },  { "1", FALSE, TRUE, 2 },     { "2.5", FALSE, TRUE, 3 },
+        { "4", TRUE, TRUE, 4 },     { "30.4", TRUE, TRUE, 30 },  { "1000000000", FALSE, TRUE, 30 },
+        { "1e9", FALSE, FALSE, 0 }, { "0x10", FALSE, FALSE, 0 }, { " 5", FALSE, FALSE, 0 },
+        { ".", FALSE, FALSE, 0 },   { "5.", FALSE, TRUE, 5 },    { ".5", TRUE, TRUE, 2 },
+        { "abc", FALSE, FALSE, 0 }, { "-1", FALSE, FALSE, 0 },   { "inf", FALSE, FALSE, 0 },
+        { "nan", FALSE, FALSE, 0 }, { "", FALSE, FALSE, 0 },     { "4s", FALSE, FALSE, 0 },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -231,6 +233,29 @@ test_map_bridge_to_nm_forward_delay(void)
         g_assert_cmpint(ok, ==, cases[i].ok);
         if (ok)
             g_assert_cmpuint(forward_delay, ==, cases[i].forward_delay);
+    }
+}
+
+/* The delays the mapping accepts (also those read from a hint) are exactly
+ * the delays the parser accepts. */
+static void
+test_map_bridge_delay_grammar(void)
+{
+    static const char *const delays[] = {
+        "0",  "15", "0.5", "5.", ".5", "007", "1e9", "1E2", "0x10",  "-1",
+        "+1", " 5", "5 ",  ".",  "",   "inf", "nan", "1,5", "1.2.3",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(delays); i++) {
+        g_autofree char *xml = g_strdup_printf(
+            "<interface type='bridge' name='br0'><bridge delay='%s'/></interface>", delays[i]);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(NmvirtIfaceDef) def = nmvirt_xml_parse_string(xml, -1, NULL, &error);
+        guint forward_delay = 0;
+
+        g_test_message("delay '%s'", delays[i]);
+        g_assert_cmpint(nmvirt_map_bridge_forward_delay(delays[i], FALSE, &forward_delay), ==,
+                        def != NULL);
     }
 }
 
@@ -421,5 +446,6 @@ main(int argc, char **argv)
     g_test_add_func("/nmvirt/map/to-nm/bridge/xml-example", test_map_bridge_to_nm_xml_example);
     g_test_add_func("/nmvirt/map/to-nm/bridge/xml-iface-bridge",
                     test_map_bridge_to_nm_xml_iface_bridge);
+    g_test_add_func("/nmvirt/map/bridge/delay-grammar", test_map_bridge_delay_grammar);
     return g_test_run();
 }

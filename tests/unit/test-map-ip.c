@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdlib.h>
+#include <string.h>
+
 #include "nmvirt-map-private.h"
 #include "nmvirt-test-map.h"
 /* IP ------------------------------------------------------------------------ */
@@ -511,23 +514,196 @@ test_map_ip_from_nm_ipv6_disabled(void)
     nmvirt_test_map_assert_from_nm(profiles, expected);
 }
 
-/* A default route with a next hop is the XML's <route>; other routes have
- * no XML words and are left alone. */
+/* ipv6.method=disabled reads as no ipv6 protocol, like "ignore"; applying
+ * that document again keeps "disabled" (it does not turn IPv6 back on),
+ * while a new profile gets "ignore". */
+static void
+test_map_ip_apply_ipv6_disabled_kept(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("auto", "disabled");
+    g_autoptr(NmvirtIfaceDef) def = NULL;
+    g_autoptr(GPtrArray) fresh = NULL;
+    g_autoptr(GError) error = NULL;
+    NMConnection *connection = g_ptr_array_index(profiles, 0);
+    NmvirtMapPlace place = { NULL, NULL, 0 };
+
+    def = nmvirt_map_from_nm(connection, profiles, &error);
+    g_assert_no_error(error);
+    g_assert_null(def->ipv6);
+    place.top = def;
+    g_assert_true(nmvirt_map_apply(connection, def, &place, &error));
+    g_assert_no_error(error);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(profiles)), ==, "disabled");
+    nmvirt_test_assert_profiles_normalized(profiles);
+
+    fresh = nmvirt_test_map_to_nm(def);
+    g_assert_cmpstr(nm_setting_ip_config_get_method(test_map_ip_ip6(fresh)), ==, "ignore");
+}
+
+/* ignore-auto-dns belongs to <dhcp peerdns>: with <autoconf/> only, or a
+ * static address, the XML has no words for it and applying keeps it. */
+static void
+test_map_ip_apply_ignore_auto_dns_kept(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("manual", "auto");
+    g_autoptr(NMIPAddress) address = nm_ip_address_new(AF_INET, "192.0.2.10", 24, NULL);
+    g_autoptr(NmvirtIfaceDef) def = NULL;
+    g_autoptr(GError) error = NULL;
+    NMConnection *connection = g_ptr_array_index(profiles, 0);
+    NmvirtMapPlace place = { NULL, NULL, 0 };
+
+    nm_setting_ip_config_add_address(test_map_ip_ip4(profiles), address);
+    g_object_set(test_map_ip_ip4(profiles), NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, TRUE, NULL);
+    g_object_set(test_map_ip_ip6(profiles), NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, TRUE, NULL);
+    def = nmvirt_map_from_nm(connection, profiles, &error);
+    g_assert_no_error(error);
+    g_assert_true(def->ipv6->autoconf);
+    g_assert_false(def->ipv6->dhcp);
+    place.top = def;
+    g_assert_true(nmvirt_map_apply(connection, def, &place, &error));
+    g_assert_no_error(error);
+    g_assert_true(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip4(profiles)));
+    g_assert_true(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip6(profiles)));
+
+    /* with <dhcp> it is the XML's again: peerdns unset is "no" */
+    def->ipv6->dhcp = TRUE;
+    g_assert_true(nmvirt_map_apply(connection, def, &place, &error));
+    g_assert_no_error(error);
+    g_assert_false(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip6(profiles)));
+    g_assert_true(nm_setting_ip_config_get_ignore_auto_dns(test_map_ip_ip4(profiles)));
+}
+
+static NMIPRoute *
+test_map_ip_route_new(const char *dest, guint prefix, const char *next_hop, gint64 metric,
+                      const char *table, const char *type)
+{
+    g_autoptr(GError) error = NULL;
+    NMIPRoute *route = nm_ip_route_new(AF_INET, dest, prefix, next_hop, metric, &error);
+
+    g_assert_no_error(error);
+    if (table != NULL)
+        nm_ip_route_set_attribute(route, NM_IP_ROUTE_ATTRIBUTE_TABLE,
+                                  g_variant_new_uint32(atoi(table)));
+    if (type != NULL)
+        nm_ip_route_set_attribute(route, NM_IP_ROUTE_ATTRIBUTE_TYPE, g_variant_new_string(type));
+    return route;
+}
+
+/* Exactly the route nmvirt writes for <route gateway> (0.0.0.0/0 with a
+ * next hop, no metric, no attributes, no address) is the XML's <route>;
+ * other routes have no XML words and are left alone. */
 static void
 test_map_ip_from_nm_default_route(void)
 {
     g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("auto", "ignore");
     g_autoptr(NmvirtIfaceDef) expected = test_map_ip_ethernet_new();
-    g_autoptr(NMIPRoute) other = nm_ip_route_new(AF_INET, "10.0.0.0", 8, "192.0.2.254", -1, NULL);
-    g_autoptr(NMIPRoute) route = nm_ip_route_new(AF_INET, "0.0.0.0", 0, "192.0.2.1", 100, NULL);
+    g_autoptr(NMIPRoute) other =
+        test_map_ip_route_new("10.0.0.0", 8, "192.0.2.254", -1, NULL, NULL);
+    g_autoptr(NMIPRoute) metric = test_map_ip_route_new("0.0.0.0", 0, "192.0.2.7", 100, NULL, NULL);
+    g_autoptr(NMIPRoute) table =
+        test_map_ip_route_new("0.0.0.0", 0, "198.51.100.1", -1, "100", NULL);
+    g_autoptr(NMIPRoute) route = test_map_ip_route_new("0.0.0.0", 0, "192.0.2.1", -1, NULL, NULL);
     NmvirtProtoDef *proto = test_map_ip_proto_new(expected, NMVIRT_IP_FAMILY_IPV4);
 
     nm_setting_ip_config_add_route(test_map_ip_ip4(profiles), other);
+    nm_setting_ip_config_add_route(test_map_ip_ip4(profiles), metric);
+    nm_setting_ip_config_add_route(test_map_ip_ip4(profiles), table);
     nm_setting_ip_config_add_route(test_map_ip_ip4(profiles), route);
     g_assert_true(nm_connection_verify(g_ptr_array_index(profiles, 0), NULL));
     proto->dhcp = TRUE;
     proto->gateway = g_strdup("192.0.2.1");
     nmvirt_test_map_assert_from_nm(profiles, expected);
+}
+
+/* Default routes in another table, of another type, with a metric, or in a
+ * profile with an address are somebody else's: not read as <route>, and
+ * applying the document leaves every one of them alone. */
+static void
+test_map_ip_from_nm_foreign_default_routes(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("manual", "ignore");
+    g_autoptr(NmvirtIfaceDef) expected = test_map_ip_ethernet_new();
+    g_autoptr(NmvirtIfaceDef) def = NULL;
+    g_autoptr(NMIPAddress) address = nm_ip_address_new(AF_INET, "192.0.2.10", 24, NULL);
+    g_autoptr(GError) error = NULL;
+    NMIPRoute *routes[] = {
+        test_map_ip_route_new("0.0.0.0", 0, "198.51.100.1", -1, "100", NULL),
+        test_map_ip_route_new("0.0.0.0", 0, NULL, -1, "200", "blackhole"),
+        test_map_ip_route_new("0.0.0.0", 0, "192.0.2.7", 300, NULL, NULL),
+        test_map_ip_route_new("0.0.0.0", 0, "192.0.2.8", -1, NULL, NULL),
+        test_map_ip_route_new("10.0.0.0", 8, NULL, -1, NULL, NULL),
+    };
+    NMSettingIPConfig *s_ip4 = test_map_ip_ip4(profiles);
+    NMConnection *connection = g_ptr_array_index(profiles, 0);
+    NmvirtMapPlace place = { NULL, NULL, 0 };
+    NmvirtProtoDef *proto = test_map_ip_proto_new(expected, NMVIRT_IP_FAMILY_IPV4);
+
+    nm_setting_ip_config_add_address(s_ip4, address);
+    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_GATEWAY, "192.0.2.1", NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(routes); i++) {
+        nm_setting_ip_config_add_route(s_ip4, routes[i]);
+        g_assert_false(nmvirt_map_ip_route_is_owned(s_ip4, routes[i]));
+    }
+    g_assert_true(nm_connection_verify(connection, NULL));
+    nmvirt_proto_def_add_ip(proto, "192.0.2.10", TRUE, 24);
+    proto->gateway = g_strdup("192.0.2.1");
+    nmvirt_test_map_assert_from_nm(profiles, expected);
+
+    def = nmvirt_map_from_nm(connection, profiles, &error);
+    g_assert_no_error(error);
+    place.top = def;
+    g_assert_true(nmvirt_map_apply(connection, def, &place, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(nm_setting_ip_config_get_num_routes(s_ip4), ==, G_N_ELEMENTS(routes));
+    for (guint i = 0; i < G_N_ELEMENTS(routes); i++) {
+        g_assert_true(nm_ip_route_equal(nm_setting_ip_config_get_route(s_ip4, i), routes[i]));
+        nm_ip_route_unref(routes[i]);
+    }
+}
+
+/* Two routes of nmvirt's shape cannot both be the one <route>. */
+static void
+test_map_ip_from_nm_two_default_routes(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("auto", "ignore");
+    g_autoptr(NMIPRoute) first = test_map_ip_route_new("0.0.0.0", 0, "192.0.2.1", -1, NULL, NULL);
+    g_autoptr(NMIPRoute) second = test_map_ip_route_new("0.0.0.0", 0, "192.0.2.2", -1, NULL, NULL);
+
+    nm_setting_ip_config_add_route(test_map_ip_ip4(profiles), first);
+    nm_setting_ip_config_add_route(test_map_ip_ip4(profiles), second);
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
+                                         "ipv4.routes '0.0.0.0/0 192.0.2.2'");
+}
+
+/* libnm holds one address with two prefixes; interface XML cannot. */
+static void
+test_map_ip_from_nm_same_address_twice(void)
+{
+    g_autoptr(GPtrArray) profiles = test_map_ip_foreign_profiles("manual", "ignore");
+    g_autoptr(NMIPAddress) first = nm_ip_address_new(AF_INET, "192.0.2.10", 24, NULL);
+    g_autoptr(NMIPAddress) second = nm_ip_address_new(AF_INET, "192.0.2.10", 16, NULL);
+
+    g_assert_true(nm_setting_ip_config_add_address(test_map_ip_ip4(profiles), first));
+    g_assert_true(nm_setting_ip_config_add_address(test_map_ip_ip4(profiles), second));
+    nmvirt_test_map_assert_from_nm_error(profiles, NMVIRT_ERROR_UNSUPPORTED,
+                                         "ipv4.addresses '192.0.2.10/16'");
+}
+
+/* A model built in code with the same address twice: libnm would keep one. */
+static void
+test_map_ip_to_nm_same_address_twice(void)
+{
+    g_autoptr(NmvirtIfaceDef) def = test_map_ip_ethernet_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    g_autoptr(GError) error = NULL;
+    NmvirtProtoDef *proto = test_map_ip_proto_new(def, NMVIRT_IP_FAMILY_IPV6);
+
+    nmvirt_proto_def_add_ip(proto, "2001:db8::5", TRUE, 64);
+    nmvirt_proto_def_add_ip(proto, "2001:db8::5", TRUE, 64);
+    profiles = nmvirt_map_to_nm(def, &error);
+    g_assert_null(profiles);
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_XML);
+    g_assert_nonnull(strstr(error->message, "'2001:db8::5' is given twice"));
 }
 
 static void
@@ -589,6 +765,18 @@ main(int argc, char **argv)
     g_test_add_func("/nmvirt/map/from-nm/ip/ipv6-shared", test_map_ip_from_nm_ipv6_shared);
     g_test_add_func("/nmvirt/map/from-nm/ip/ipv6-disabled", test_map_ip_from_nm_ipv6_disabled);
     g_test_add_func("/nmvirt/map/from-nm/ip/default-route", test_map_ip_from_nm_default_route);
+    g_test_add_func("/nmvirt/map/from-nm/ip/foreign-default-routes",
+                    test_map_ip_from_nm_foreign_default_routes);
+    g_test_add_func("/nmvirt/map/from-nm/ip/two-default-routes",
+                    test_map_ip_from_nm_two_default_routes);
+    g_test_add_func("/nmvirt/map/from-nm/ip/same-address-twice",
+                    test_map_ip_from_nm_same_address_twice);
+    g_test_add_func("/nmvirt/map/to-nm/ip/same-address-twice",
+                    test_map_ip_to_nm_same_address_twice);
+    g_test_add_func("/nmvirt/map/apply/ip/ipv6-disabled-kept",
+                    test_map_ip_apply_ipv6_disabled_kept);
+    g_test_add_func("/nmvirt/map/apply/ip/ignore-auto-dns-kept",
+                    test_map_ip_apply_ignore_auto_dns_kept);
     g_test_add_func("/nmvirt/map/to-nm/ip/xml-example", test_map_ip_to_nm_xml_example);
     return g_test_run();
 }

@@ -559,6 +559,10 @@ test_merge_user_data(void)
     g_assert_cmpstr(test_merge_user(result, TEST_MERGE_FOREIGN_KEY), ==, "1");
 }
 
+static void test_merge_add_route(NMSettingIPConfig *s_ip, int family, const char *dest,
+                                 guint prefix, const char *next_hop, gint64 metric, guint32 table,
+                                 const char *type);
+
 static NMIPRoute *
 test_merge_route(const char *dest, guint prefix, const char *next_hop, gint64 metric)
 {
@@ -589,15 +593,22 @@ test_merge_routes(void)
     nm_setting_ip_config_add_route(s_ip4, old_default);
     nm_setting_ip_config_add_route(s_ip4, subnet);
     nm_ip_route_unref(old_default);
+    /* default routes that are not the XML's: in a table, with a metric */
+    test_merge_add_route(s_ip4, AF_INET, "0.0.0.0", 0, "198.51.100.1", -1, 100, NULL);
+    test_merge_add_route(s_ip4, AF_INET, "0.0.0.0", 0, "192.0.2.7", 300, 0, NULL);
     g_ptr_array_add(existing, eth0);
 
     merged = test_merge_run(def, existing);
     s_ip4 = nm_connection_get_setting_ip4_config(test_merge_get(merged, 0, "eth0"));
     g_assert_cmpstr(nm_setting_ip_config_get_method(s_ip4), ==, NM_SETTING_IP4_CONFIG_METHOD_AUTO);
-    g_assert_cmpuint(nm_setting_ip_config_get_num_routes(s_ip4), ==, 2);
+    g_assert_cmpuint(nm_setting_ip_config_get_num_routes(s_ip4), ==, 4);
     route = nm_setting_ip_config_get_route(s_ip4, 0);
     g_assert_true(nm_ip_route_equal(route, subnet));
     route = nm_setting_ip_config_get_route(s_ip4, 1);
+    g_assert_cmpstr(nm_ip_route_get_next_hop(route), ==, "198.51.100.1");
+    route = nm_setting_ip_config_get_route(s_ip4, 2);
+    g_assert_cmpint(nm_ip_route_get_metric(route), ==, 300);
+    route = nm_setting_ip_config_get_route(s_ip4, 3);
     g_assert_cmpstr(nm_ip_route_get_dest(route), ==, "0.0.0.0");
     g_assert_cmpuint(nm_ip_route_get_prefix(route), ==, 0);
     g_assert_cmpstr(nm_ip_route_get_next_hop(route), ==, "192.0.2.99");
@@ -750,6 +761,414 @@ test_merge_inputs_unchanged(void)
     g_assert_cmpuint(bond_def->bond.miimon_freq, ==, 200);
 }
 
+/* ---- define(dumpxml(P)) leaves a foreign profile P unchanged ------------ */
+
+static void
+test_merge_add_route(NMSettingIPConfig *s_ip, int family, const char *dest, guint prefix,
+                     const char *next_hop, gint64 metric, guint32 table, const char *type)
+{
+    g_autoptr(GError) error = NULL;
+    NMIPRoute *route = nm_ip_route_new(family, dest, prefix, next_hop, metric, &error);
+
+    g_assert_no_error(error);
+    if (table != 0)
+        nm_ip_route_set_attribute(route, NM_IP_ROUTE_ATTRIBUTE_TABLE, g_variant_new_uint32(table));
+    if (type != NULL)
+        nm_ip_route_set_attribute(route, NM_IP_ROUTE_ATTRIBUTE_TYPE, g_variant_new_string(type));
+    g_assert_true(nm_setting_ip_config_add_route(s_ip, route));
+    nm_ip_route_unref(route);
+}
+
+static void
+test_merge_add_address(NMSettingIPConfig *s_ip, int family, const char *address, guint prefix)
+{
+    g_autoptr(GError) error = NULL;
+    NMIPAddress *nm_address = nm_ip_address_new(family, address, prefix, &error);
+
+    g_assert_no_error(error);
+    g_assert_true(nm_setting_ip_config_add_address(s_ip, nm_address));
+    nm_ip_address_unref(nm_address);
+}
+
+static NMSettingIPConfig *
+test_merge_add_ip(NMConnection *profile, int family, const char *method)
+{
+    NMSetting *s_ip = family == AF_INET ? nm_setting_ip4_config_new() : nm_setting_ip6_config_new();
+
+    g_object_set(s_ip, NM_SETTING_IP_CONFIG_METHOD, method, NULL);
+    nm_connection_add_setting(profile, s_ip);
+    return NM_SETTING_IP_CONFIG(s_ip);
+}
+
+/* The reviewer's profile: a static address and gateway, plus default
+ * routes in other tables (one a blackhole) and a subnet route; DNS; IPv6
+ * by SLAAC without the router's DNS, with EUI-64 addresses. */
+static GPtrArray *
+test_merge_foreign_routes(void)
+{
+    NMConnection *profile =
+        nmvirt_test_profile_new(NM_SETTING_WIRED_SETTING_NAME, "Wired connection 1", "eth0");
+    NMSettingIPConfig *s_ip4 = NULL;
+    NMSettingIPConfig *s_ip6 = NULL;
+
+    nm_connection_add_setting(profile, nm_setting_wired_new());
+    s_ip4 = test_merge_add_ip(profile, AF_INET, NM_SETTING_IP4_CONFIG_METHOD_MANUAL);
+    test_merge_add_address(s_ip4, AF_INET, "192.0.2.10", 24);
+    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_GATEWAY, "192.0.2.1", NULL);
+    test_merge_add_route(s_ip4, AF_INET, "0.0.0.0", 0, "198.51.100.1", -1, 100, NULL);
+    test_merge_add_route(s_ip4, AF_INET, "0.0.0.0", 0, NULL, -1, 200, "blackhole");
+    test_merge_add_route(s_ip4, AF_INET, "0.0.0.0", 0, "192.0.2.254", 500, 0, NULL);
+    test_merge_add_route(s_ip4, AF_INET, "10.0.0.0", 8, NULL, -1, 0, NULL);
+    nm_setting_ip_config_add_dns(s_ip4, "192.0.2.53");
+    nm_setting_ip_config_add_dns_search(s_ip4, "example.com");
+    s_ip6 = test_merge_add_ip(profile, AF_INET6, NM_SETTING_IP6_CONFIG_METHOD_AUTO);
+    g_object_set(s_ip6, NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, TRUE,
+                 NM_SETTING_IP6_CONFIG_ADDR_GEN_MODE, NM_SETTING_IP6_CONFIG_ADDR_GEN_MODE_EUI64,
+                 NULL);
+    test_merge_add_route(s_ip6, AF_INET6, "::", 0, "2001:db8::fe", -1, 100, NULL);
+    test_merge_normalize(profile);
+    return nmvirt_test_profile_array_new(profile, NULL);
+}
+
+/* DHCP that never becomes the default route, IPv6 disabled, a MAC, an MTU. */
+static GPtrArray *
+test_merge_foreign_never_default(void)
+{
+    NMConnection *profile =
+        nmvirt_test_profile_new(NM_SETTING_WIRED_SETTING_NAME, "uplink", "eth1");
+    NMSetting *s_wired = nm_setting_wired_new();
+    NMSettingIPConfig *s_ip4 = NULL;
+
+    g_object_set(s_wired, NM_SETTING_WIRED_MAC_ADDRESS, "52:54:00:12:34:56", NM_SETTING_WIRED_MTU,
+                 9000, NULL);
+    nm_connection_add_setting(profile, s_wired);
+    s_ip4 = test_merge_add_ip(profile, AF_INET, NM_SETTING_IP4_CONFIG_METHOD_AUTO);
+    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_NEVER_DEFAULT, TRUE, NM_SETTING_IP_CONFIG_ROUTE_METRIC,
+                 (gint64)200, NM_SETTING_IP_CONFIG_DHCP_HOSTNAME, "host1", NULL);
+    test_merge_add_ip(profile, AF_INET6, NM_SETTING_IP6_CONFIG_METHOD_DISABLED);
+    g_object_set(nm_connection_get_setting_connection(profile), NM_SETTING_CONNECTION_AUTOCONNECT,
+                 FALSE, NULL);
+    test_merge_normalize(profile);
+    return nmvirt_test_profile_array_new(profile, NULL);
+}
+
+/* Static IPv6 only, with the router's DNS ignored (no <dhcp> to say so)
+ * and a default route of its own in the main table with a metric. */
+static GPtrArray *
+test_merge_foreign_ipv6_static(void)
+{
+    NMConnection *profile = nmvirt_test_profile_new(NM_SETTING_WIRED_SETTING_NAME, "v6", "eth2");
+    NMSettingIPConfig *s_ip6 = NULL;
+    NMSettingIPConfig *s_ip4 = NULL;
+
+    nm_connection_add_setting(profile, nm_setting_wired_new());
+    s_ip4 = test_merge_add_ip(profile, AF_INET, NM_SETTING_IP4_CONFIG_METHOD_DISABLED);
+    g_object_set(s_ip4, NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, TRUE, NULL);
+    s_ip6 = test_merge_add_ip(profile, AF_INET6, NM_SETTING_IP6_CONFIG_METHOD_MANUAL);
+    test_merge_add_address(s_ip6, AF_INET6, "2001:db8::5", 64);
+    g_object_set(s_ip6, NM_SETTING_IP_CONFIG_GATEWAY, "2001:db8::1",
+                 NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, TRUE, NULL);
+    test_merge_add_route(s_ip6, AF_INET6, "::", 0, "2001:db8::2", 1024, 0, NULL);
+    test_merge_normalize(profile);
+    return nmvirt_test_profile_array_new(profile, NULL);
+}
+
+static NMConnection *
+test_merge_foreign_port(const char *ifname, const char *master, const char *slave_type)
+{
+    g_autofree char *id = g_strdup_printf("%s-slave-%s", slave_type, ifname);
+    NMConnection *profile = nmvirt_test_profile_new(NM_SETTING_WIRED_SETTING_NAME, id, ifname);
+
+    g_object_set(nm_connection_get_setting_connection(profile), NM_SETTING_CONNECTION_MASTER,
+                 master, NM_SETTING_CONNECTION_SLAVE_TYPE, slave_type, NULL);
+    nm_connection_add_setting(profile, nm_setting_wired_new());
+    return profile;
+}
+
+/* nmvirt's table owns connection.autoconnect-slaves on controllers (README
+ * "Mapping"): the foreign controllers below already have "yes". */
+static NMConnection *
+test_merge_foreign_controller(const char *type, const char *ifname)
+{
+    g_autofree char *id = g_strdup_printf("%s-%s", type, ifname);
+    NMConnection *profile = nmvirt_test_profile_new(type, id, ifname);
+
+    g_object_set(nm_connection_get_setting_connection(profile),
+                 NM_SETTING_CONNECTION_AUTOCONNECT_SLAVES,
+                 NM_SETTING_CONNECTION_AUTOCONNECT_SLAVES_YES, NULL);
+    return profile;
+}
+
+/* balance-tlb with a primary (which interface XML cannot show) and a
+ * transmit policy; the second member is the primary. */
+static GPtrArray *
+test_merge_foreign_bond_tlb(void)
+{
+    NMConnection *bond = test_merge_foreign_controller(NM_SETTING_BOND_SETTING_NAME, "bond0");
+    NMConnection *eth3 = test_merge_foreign_port("eth3", "bond0", NM_SETTING_BOND_SETTING_NAME);
+    NMConnection *eth4 = test_merge_foreign_port("eth4", "bond0", NM_SETTING_BOND_SETTING_NAME);
+    NMSetting *s_bond = nm_setting_bond_new();
+    NMSetting *s_bond_port = nm_setting_bond_port_new();
+
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "mode", "balance-tlb"));
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "miimon", "100"));
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "primary", "eth4"));
+    g_assert_true(
+        nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "xmit_hash_policy", "layer3+4"));
+    nm_connection_add_setting(bond, s_bond);
+    test_merge_add_address(test_merge_add_ip(bond, AF_INET, NM_SETTING_IP4_CONFIG_METHOD_MANUAL),
+                           AF_INET, "198.51.100.5", 24);
+    g_object_set(s_bond_port, NM_SETTING_BOND_PORT_QUEUE_ID, 3, NULL);
+    nm_connection_add_setting(eth4, s_bond_port);
+    test_merge_normalize(bond);
+    test_merge_normalize(eth3);
+    test_merge_normalize(eth4);
+    return nmvirt_test_profile_array_new(bond, eth3, eth4, NULL);
+}
+
+/* active-backup whose primary is not the first port in any other order */
+static GPtrArray *
+test_merge_foreign_bond_active_backup(void)
+{
+    NMConnection *bond = test_merge_foreign_controller(NM_SETTING_BOND_SETTING_NAME, "bond1");
+    NMConnection *eth5 = test_merge_foreign_port("eth5", "bond1", NM_SETTING_BOND_SETTING_NAME);
+    NMConnection *eth6 = test_merge_foreign_port("eth6", "bond1", NM_SETTING_BOND_SETTING_NAME);
+    NMSetting *s_bond = nm_setting_bond_new();
+
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "mode", "active-backup"));
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "primary", "eth6"));
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "miimon", "100"));
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "updelay", "200"));
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "fail_over_mac", "active"));
+    nm_connection_add_setting(bond, s_bond);
+    test_merge_add_ip(bond, AF_INET, NM_SETTING_IP4_CONFIG_METHOD_AUTO);
+    test_merge_normalize(bond);
+    test_merge_normalize(eth5);
+    test_merge_normalize(eth6);
+    return nmvirt_test_profile_array_new(bond, eth5, eth6, NULL);
+}
+
+/* 802.3ad with LACP options the XML has no words for */
+static GPtrArray *
+test_merge_foreign_bond_lacp(void)
+{
+    NMConnection *bond = test_merge_foreign_controller(NM_SETTING_BOND_SETTING_NAME, "bond2");
+    NMConnection *eth7 = test_merge_foreign_port("eth7", "bond2", NM_SETTING_BOND_SETTING_NAME);
+    NMSetting *s_bond = nm_setting_bond_new();
+
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "mode", "802.3ad"));
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "miimon", "100"));
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "lacp_rate", "fast"));
+    g_assert_true(nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "ad_select", "bandwidth"));
+    g_assert_true(
+        nm_setting_bond_add_option(NM_SETTING_BOND(s_bond), "xmit_hash_policy", "layer3+4"));
+    nm_connection_add_setting(bond, s_bond);
+    test_merge_add_ip(bond, AF_INET, NM_SETTING_IP4_CONFIG_METHOD_AUTO);
+    test_merge_normalize(bond);
+    test_merge_normalize(eth7);
+    return nmvirt_test_profile_array_new(bond, eth7, NULL);
+}
+
+/* a bridge with bridge options and port settings the XML cannot say */
+static GPtrArray *
+test_merge_foreign_bridge(void)
+{
+    NMConnection *bridge = test_merge_foreign_controller(NM_SETTING_BRIDGE_SETTING_NAME, "br1");
+    NMConnection *port = test_merge_foreign_port("eth8", "br1", NM_SETTING_BRIDGE_SETTING_NAME);
+    NMSetting *s_bridge = nm_setting_bridge_new();
+    NMSetting *s_port = nm_setting_bridge_port_new();
+
+    g_object_set(s_bridge, NM_SETTING_BRIDGE_STP, FALSE, NM_SETTING_BRIDGE_FORWARD_DELAY, 4,
+                 NM_SETTING_BRIDGE_PRIORITY, 4096, NM_SETTING_BRIDGE_VLAN_FILTERING, TRUE, NULL);
+    nm_connection_add_setting(bridge, s_bridge);
+    test_merge_add_ip(bridge, AF_INET, NM_SETTING_IP4_CONFIG_METHOD_AUTO);
+    g_object_set(s_port, NM_SETTING_BRIDGE_PORT_PRIORITY, 16, NM_SETTING_BRIDGE_PORT_HAIRPIN_MODE,
+                 TRUE, NULL);
+    nm_connection_add_setting(port, s_port);
+    test_merge_normalize(bridge);
+    test_merge_normalize(port);
+    return nmvirt_test_profile_array_new(bridge, port, NULL);
+}
+
+/* a vlan with nmcli's flags and IPv6 link-local only */
+static GPtrArray *
+test_merge_foreign_vlan(void)
+{
+    NMConnection *vlan = test_merge_nmcli_vlan();
+
+    g_object_set(nm_connection_get_setting_ip6_config(vlan), NM_SETTING_IP_CONFIG_METHOD,
+                 NM_SETTING_IP6_CONFIG_METHOD_LINK_LOCAL, NULL);
+    test_merge_normalize(vlan);
+    return nmvirt_test_profile_array_new(vlan, NULL);
+}
+
+/* nmcli's eth0 with 802.1X, a firewall zone and another tool's user data */
+static GPtrArray *
+test_merge_foreign_8021x(void)
+{
+    return nmvirt_test_profile_array_new(test_merge_nmcli_eth0(), NULL);
+}
+
+/* @profile without nmvirt.* user data (and without the user setting when
+ * only those were there). */
+static NMConnection *
+test_merge_strip_nmvirt(NMConnection *profile, NMConnection *original)
+{
+    NMConnection *copy = nm_simple_connection_new_clone(profile);
+    NMSettingUser *s_user =
+        NM_SETTING_USER(nm_connection_get_setting_by_name(copy, NM_SETTING_USER_SETTING_NAME));
+    g_auto(GStrv) keys = NULL;
+
+    if (s_user == NULL)
+        return copy;
+    keys = g_strdupv((char **)nm_setting_user_get_keys(s_user, NULL));
+    for (guint i = 0; keys[i] != NULL; i++) {
+        if (g_str_has_prefix(keys[i], "nmvirt."))
+            g_assert_true(nm_setting_user_set_data(s_user, keys[i], NULL, NULL));
+    }
+    if (nm_setting_user_get_keys(s_user, NULL)[0] == NULL &&
+        nm_connection_get_setting_by_name(original, NM_SETTING_USER_SETTING_NAME) == NULL)
+        nm_connection_remove_setting(copy, NM_TYPE_SETTING_USER);
+    return copy;
+}
+
+static void
+test_merge_assert_same_profile(NMConnection *result, NMConnection *original)
+{
+    g_autoptr(NMConnection) stripped = test_merge_strip_nmvirt(result, original);
+    g_autoptr(GHashTable) diff = NULL;
+
+    if (nm_connection_diff(stripped, original, NM_SETTING_COMPARE_FLAG_EXACT, &diff))
+        return;
+    nm_connection_dump(original);
+    nm_connection_dump(stripped);
+    g_error("profile %s changed by define(dumpxml())", nm_connection_get_id(original));
+}
+
+typedef GPtrArray *(*TestMergeForeignFunc)(void);
+
+static void
+test_merge_foreign_roundtrip_unchanged(void)
+{
+    static const TestMergeForeignFunc builders[] = {
+        test_merge_foreign_routes,
+        test_merge_foreign_never_default,
+        test_merge_foreign_ipv6_static,
+        test_merge_foreign_bond_tlb,
+        test_merge_foreign_bond_active_backup,
+        test_merge_foreign_bond_lacp,
+        test_merge_foreign_bridge,
+        test_merge_foreign_vlan,
+        test_merge_foreign_8021x,
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(builders); i++) {
+        g_autoptr(GPtrArray) existing = builders[i]();
+        NMConnection *top = g_ptr_array_index(existing, 0);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(NmvirtIfaceDef) def = nmvirt_map_from_nm(top, existing, &error);
+        g_autoptr(NmvirtIfaceDef) reparsed = NULL;
+        g_autoptr(GPtrArray) merged = NULL;
+        g_autofree char *xml = NULL;
+
+        g_assert_no_error(error);
+        xml = nmvirt_xml_format(def);
+        g_test_message("%s:\n%s", nm_connection_get_id(top), xml);
+        reparsed = test_merge_parse(xml);
+        merged = test_merge_run(reparsed, existing);
+        g_assert_cmpuint(merged->len, ==, existing->len);
+        for (guint j = 0; j < merged->len; j++) {
+            NMConnection *result = g_ptr_array_index(merged, j);
+            NMConnection *original = NULL;
+
+            for (guint k = 0; k < existing->len; k++) {
+                if (g_strcmp0(nm_connection_get_uuid(g_ptr_array_index(existing, k)),
+                              nm_connection_get_uuid(result)) == 0)
+                    original = g_ptr_array_index(existing, k);
+            }
+            g_assert_nonnull(original);
+            test_merge_assert_same_profile(result, original);
+        }
+    }
+}
+
+/* A kept never-default=yes against the document's gateway: NetworkManager
+ * names ipv4.gateway, which is the document's, so the message must not
+ * claim the profile keeps it; it quotes NetworkManager instead. */
+static void
+test_merge_conflict_owned_property(void)
+{
+    g_autoptr(GPtrArray) existing = test_merge_profiles_new();
+    g_autoptr(NmvirtIfaceDef) def = NULL;
+    g_autoptr(GPtrArray) merged = NULL;
+    g_autoptr(GError) error = NULL;
+    NMConnection *eth0 = test_merge_nmcli_eth0();
+
+    g_object_set(nm_connection_get_setting_ip4_config(eth0), NM_SETTING_IP_CONFIG_GATEWAY, NULL,
+                 NM_SETTING_IP_CONFIG_NEVER_DEFAULT, TRUE, NULL);
+    g_ptr_array_add(existing, eth0);
+    def = test_merge_parse("<interface type='ethernet' name='eth0'>\n"
+                           "  <protocol family='ipv4'>\n"
+                           "    <ip address='192.0.2.20' prefix='24'/>\n"
+                           "    <route gateway='192.0.2.1'/>\n"
+                           "  </protocol>\n"
+                           "</interface>\n");
+    merged = nmvirt_map_merge(def, existing, &error);
+    g_assert_null(merged);
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_CONFLICT);
+    g_assert_null(strstr(error->message, "keeps ipv4.gateway"));
+    g_assert_nonnull(strstr(error->message, "ipv4.gateway: a gateway is incompatible with"));
+    g_assert_nonnull(strstr(error->message, "keeps a setting"));
+    g_assert_nonnull(strstr(error->message, "'eth0'"));
+    g_assert_nonnull(strstr(error->message, nm_connection_get_uuid(eth0)));
+}
+
+/* An active-backup bond's primary is the XML's (its first member): a new
+ * mode without a primary drops it, and active-backup replaces it. */
+static void
+test_merge_bond_primary(void)
+{
+    g_autoptr(GPtrArray) existing = test_merge_profiles_new();
+    g_autoptr(NmvirtIfaceDef) def = test_merge_parse(test_merge_xml_bond0);
+    g_autoptr(NmvirtIfaceDef) tlb = NULL;
+    g_autoptr(GPtrArray) merged = NULL;
+    NMConnection *bond0 = test_merge_nmcli_bond(FALSE);
+    NMSettingBond *s_bond = nm_connection_get_setting_bond(bond0);
+    NMSettingBond *s_result = NULL;
+
+    g_assert_true(nm_setting_bond_add_option(s_bond, "mode", "1"));
+    g_assert_true(nm_setting_bond_add_option(s_bond, "primary", "eth2"));
+    nm_setting_bond_remove_option(s_bond, "xmit_hash_policy");
+    g_ptr_array_add(existing, bond0);
+
+    /* balance-xor: NetworkManager would refuse the old primary */
+    merged = test_merge_run(def, existing);
+    s_result = nm_connection_get_setting_bond(test_merge_get(merged, 0, "bond0"));
+    g_assert_null(nm_setting_bond_get_option_by_name(s_result, "primary"));
+    g_clear_pointer(&merged, g_ptr_array_unref);
+
+    /* balance-tlb: the primary is the profile's, kept */
+    g_assert_true(nm_setting_bond_add_option(s_bond, "mode", "balance-tlb"));
+    tlb = test_merge_parse("<interface type='bond' name='bond0'>\n"
+                           "  <bond mode='balance-tlb'>\n"
+                           "    <miimon freq='100'/>\n"
+                           "    <interface type='ethernet' name='eth1'/>\n"
+                           "    <interface type='ethernet' name='eth2'/>\n"
+                           "  </bond>\n"
+                           "</interface>\n");
+    merged = test_merge_run(tlb, existing);
+    s_result = nm_connection_get_setting_bond(test_merge_get(merged, 0, "bond0"));
+    g_assert_cmpstr(nm_setting_bond_get_option_by_name(s_result, "primary"), ==, "eth2");
+    g_clear_pointer(&merged, g_ptr_array_unref);
+
+    /* active-backup: the first member */
+    g_assert_true(nm_setting_bond_add_option(s_bond, "mode", "active-backup"));
+    tlb->bond.mode = NMVIRT_BOND_MODE_ACTIVE_BACKUP;
+    merged = test_merge_run(tlb, existing);
+    s_result = nm_connection_get_setting_bond(test_merge_get(merged, 0, "bond0"));
+    g_assert_cmpstr(nm_setting_bond_get_option_by_name(s_result, "primary"), ==, "eth1");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -768,5 +1187,9 @@ main(int argc, char **argv)
     g_test_add_func("/nmvirt/merge/inputs-unchanged", test_merge_inputs_unchanged);
     g_test_add_func("/nmvirt/merge/uuid-taken", test_merge_uuid_taken);
     g_test_add_func("/nmvirt/merge/redefine-own", test_merge_redefine_own);
+    g_test_add_func("/nmvirt/merge/conflict-owned-property", test_merge_conflict_owned_property);
+    g_test_add_func("/nmvirt/merge/bond-primary", test_merge_bond_primary);
+    g_test_add_func("/nmvirt/merge/foreign-roundtrip-unchanged",
+                    test_merge_foreign_roundtrip_unchanged);
     return g_test_run();
 }

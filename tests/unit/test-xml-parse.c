@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <libxml/parser.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "nmvirt-test-util.h"
 
@@ -408,6 +413,67 @@ test_parse_file(void)
     g_assert_null(def);
 }
 
+/* Writes 2 MiB of blanks into the FIFO @data and keeps it open for ever:
+ * the reader never sees an end of file. */
+static gpointer
+test_parse_fifo_writer_cb(gpointer data)
+{
+    int fd = g_open(data, O_WRONLY, 0);
+    g_autofree char *chunk = g_strnfill(64 * 1024, ' ');
+
+    g_assert_cmpint(fd, >=, 0);
+    /* EPIPE once the reader has had enough (SIGPIPE is ignored) */
+    for (gsize total = 0; total < 2 * 1024 * 1024;) {
+        gssize written = write(fd, chunk, 64 * 1024);
+
+        if (written <= 0)
+            break;
+        total += (gsize)written;
+    }
+    for (;;)
+        g_usleep(G_USEC_PER_SEC);
+    return NULL;
+}
+
+/* A file that never ends (a pipe, /dev/zero) is read only up to the size
+ * limit, not to its end: the parse fails at once instead of hanging or
+ * filling memory. */
+static void
+test_parse_file_unbounded(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *path = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmvirtIfaceDef) def = NULL;
+
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+        g_test_trap_assert_passed();
+        return;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    dir = g_dir_make_tmp("nmvirt-parse-XXXXXX", &error);
+    g_assert_no_error(error);
+    path = g_build_filename(dir, "endless.xml", NULL);
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+    g_thread_unref(g_thread_new("writer", test_parse_fifo_writer_cb, path));
+
+    def = nmvirt_xml_parse_file(path, &error);
+    g_assert_null(def);
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_XML);
+    g_assert_true(g_str_has_prefix(error->message, path));
+    g_assert_nonnull(strstr(error->message, "larger than"));
+    g_assert_cmpint(g_unlink(path), ==, 0);
+    g_assert_cmpint(g_rmdir(dir), ==, 0);
+
+    /* and a device without end */
+    g_clear_error(&error);
+    def = nmvirt_xml_parse_file("/dev/zero", &error);
+    g_assert_null(def);
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_XML);
+    g_assert_nonnull(strstr(error->message, "larger than"));
+}
+
 /* A caller's own libxml2 error handler (libvirt installs one) must neither
  * receive our errors nor be replaced. */
 static guint caller_handler_calls;
@@ -526,6 +592,7 @@ main(int argc, char **argv)
     g_test_add_func("/nmvirt/xml/parse/too-large", test_parse_too_large);
     g_test_add_func("/nmvirt/xml/parse/source", test_parse_source);
     g_test_add_func("/nmvirt/xml/parse/file", test_parse_file);
+    g_test_add_func("/nmvirt/xml/parse/file-unbounded", test_parse_file_unbounded);
     g_test_add_func("/nmvirt/xml/parse/error-handlers", test_parse_error_handlers);
     g_test_add_func("/nmvirt/xml/parse/threads", test_parse_threads);
     g_test_add_func("/nmvirt/xml/parse/threads-cold", test_parse_threads_cold);
