@@ -1,7 +1,9 @@
 /*
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Start, stop and the one "active" rule of NmvirtClient.
+ * Start and the one "active" rule of NmvirtClient; stop is in
+ * nmvirt-client-stop.c, the words for NetworkManager's states and reasons in
+ * nmvirt-client-reason.c.
  *
  * Active (design.md, spec quirk 4): the identity profile is applied on a
  * device (an active connection of that profile, with a device whose own
@@ -26,12 +28,6 @@
  * timeout reports the state reached (NMVIRT_ERROR_TIMEOUT). After a timeout
  * or a cancellation the activation is withdrawn, so a start that fails
  * leaves the interface stopped.
- *
- * Stop deactivates the identity profile's active connection and those of
- * its ports and members (recursively: a bond in a bridge), so that each one
- * is blocked from autoconnecting as a user's deactivation is, and waits
- * until they are gone. Stopping an interface that has no activation at all
- * fails with NMVIRT_ERROR_NOT_FOUND ("not active").
  */
 #include "config.h"
 
@@ -43,162 +39,19 @@
 #include "nmvirt-error.h"
 #include "nmvirt-client-live-private.h"
 
-/* How long stop waits for NetworkManager to deactivate. */
-#define NMVIRT_CLIENT_STOP_TIMEOUT_MS 30000
 /* How long a failed start waits for its activation to be withdrawn. */
 #define NMVIRT_CLIENT_ROLLBACK_TIMEOUT_MS 5000
-/* Carrier changes reach us through no signal: sysfs is read this often. */
-#define NMVIRT_CLIENT_POLL_MS 100
 /* How long start waits, once active, for the kernel to settle the link's
  * operational state (see nmvirt_client_live_link_state_is_known()). */
 #define NMVIRT_CLIENT_SETTLE_MS 1500
 /* bridge → bond → ethernet */
 #define NMVIRT_CLIENT_PORT_DEPTH_MAX 2
 
-/* ---- words for NetworkManager's states and reasons ------------------------ */
-
-/* Words for NMActiveConnectionStateReason, NMDeviceStateReason and
- * NMDeviceState; translated where they are used. */
-static const char *const nmvirt_client_active_reasons[] = {
-    [NM_ACTIVE_CONNECTION_STATE_REASON_UNKNOWN] = N_("NetworkManager did not say why"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_NONE] = N_("NetworkManager gave no reason"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_USER_DISCONNECTED] = N_("a user disconnected it"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_DEVICE_DISCONNECTED] = N_("its device was disconnected"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_SERVICE_STOPPED] = N_("the service providing it stopped"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_IP_CONFIG_INVALID] = N_("its IP configuration was invalid"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_CONNECT_TIMEOUT] = N_("the connection attempt timed out"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_SERVICE_START_TIMEOUT] =
-        N_("the service providing it did not start in time"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_SERVICE_START_FAILED] =
-        N_("the service providing it failed to start"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_NO_SECRETS] = N_("secrets it needs were not provided"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_LOGIN_FAILED] = N_("authentication failed"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_CONNECTION_REMOVED] = N_("its profile was deleted"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_DEPENDENCY_FAILED] =
-        N_("a connection it depends on (its controller or parent) failed"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_DEVICE_REALIZE_FAILED] =
-        N_("its device could not be created"),
-    [NM_ACTIVE_CONNECTION_STATE_REASON_DEVICE_REMOVED] = N_("its device disappeared"),
-};
-
-/* NONE, UNKNOWN and NOW_MANAGED explain nothing and stay NULL. */
-static const char *const nmvirt_client_device_reasons[] = {
-    [NM_DEVICE_STATE_REASON_NOW_UNMANAGED] = N_("NetworkManager stopped managing the device"),
-    [NM_DEVICE_STATE_REASON_CONFIG_FAILED] = N_("the device could not be configured"),
-    [NM_DEVICE_STATE_REASON_IP_CONFIG_UNAVAILABLE] =
-        N_("no IP configuration could be obtained: no DHCP lease or router advertisement, or "
-           "no address to configure"),
-    [NM_DEVICE_STATE_REASON_IP_CONFIG_EXPIRED] = N_("the IP configuration expired"),
-    [NM_DEVICE_STATE_REASON_DHCP_START_FAILED] = N_("the DHCP client could not be started"),
-    [NM_DEVICE_STATE_REASON_DHCP_ERROR] = N_("the DHCP client reported an error"),
-    [NM_DEVICE_STATE_REASON_DHCP_FAILED] = N_("the DHCP client failed"),
-    [NM_DEVICE_STATE_REASON_FIRMWARE_MISSING] = N_("the device's firmware is missing"),
-    [NM_DEVICE_STATE_REASON_REMOVED] = N_("the device was removed"),
-    [NM_DEVICE_STATE_REASON_SLEEPING] = N_("NetworkManager is asleep"),
-    [NM_DEVICE_STATE_REASON_CONNECTION_REMOVED] = N_("the profile was deleted"),
-    [NM_DEVICE_STATE_REASON_USER_REQUESTED] = N_("a user requested it"),
-    [NM_DEVICE_STATE_REASON_CARRIER] = N_("the link lost its carrier"),
-    [NM_DEVICE_STATE_REASON_DEPENDENCY_FAILED] = N_("a dependency of the connection failed"),
-    [NM_DEVICE_STATE_REASON_NEW_ACTIVATION] = N_("another profile was activated on the device"),
-    [NM_DEVICE_STATE_REASON_PARENT_CHANGED] = N_("the parent device changed"),
-    [NM_DEVICE_STATE_REASON_PARENT_MANAGED_CHANGED] =
-        N_("NetworkManager stopped or started managing the parent device"),
-    [NM_DEVICE_STATE_REASON_IP_ADDRESS_DUPLICATE] =
-        N_("an IP address is already in use on the network"),
-    [NM_DEVICE_STATE_REASON_IP_METHOD_UNSUPPORTED] =
-        N_("the IP method is not supported for this device"),
-};
-
-static const char *const nmvirt_client_device_states[] = {
-    [NM_DEVICE_STATE_UNKNOWN] = N_("unknown"),
-    [NM_DEVICE_STATE_UNMANAGED] = N_("unmanaged"),
-    [NM_DEVICE_STATE_UNAVAILABLE] = N_("unavailable"),
-    [NM_DEVICE_STATE_DISCONNECTED] = N_("disconnected"),
-    [NM_DEVICE_STATE_PREPARE] = N_("preparing"),
-    [NM_DEVICE_STATE_CONFIG] = N_("configuring"),
-    [NM_DEVICE_STATE_NEED_AUTH] = N_("waiting for secrets"),
-    [NM_DEVICE_STATE_IP_CONFIG] = N_("configuring IP"),
-    [NM_DEVICE_STATE_IP_CHECK] = N_("checking IP"),
-    [NM_DEVICE_STATE_SECONDARIES] = N_("waiting for secondary connections"),
-    [NM_DEVICE_STATE_ACTIVATED] = N_("activated"),
-    [NM_DEVICE_STATE_DEACTIVATING] = N_("deactivating"),
-    [NM_DEVICE_STATE_FAILED] = N_("failed"),
-};
-
-static const char *const nmvirt_client_active_states[] = {
-    [NM_ACTIVE_CONNECTION_STATE_UNKNOWN] = N_("unknown"),
-    [NM_ACTIVE_CONNECTION_STATE_ACTIVATING] = N_("activating"),
-    [NM_ACTIVE_CONNECTION_STATE_ACTIVATED] = N_("activated"),
-    [NM_ACTIVE_CONNECTION_STATE_DEACTIVATING] = N_("deactivating"),
-    [NM_ACTIVE_CONNECTION_STATE_DEACTIVATED] = N_("deactivated"),
-};
-
-/* The translated entry @value of @table, or NULL when it has none. */
-static const char *
-nmvirt_client_words(const char *const *table, guint len, guint value)
-{
-    if (value >= len || table[value] == NULL)
-        return NULL;
-    return _(table[value]);
-}
-
-#define NMVIRT_CLIENT_WORDS(table, value) nmvirt_client_words(table, G_N_ELEMENTS(table), value)
-
-static char *
-nmvirt_client_active_reason_to_string(NMActiveConnectionStateReason reason)
-{
-    const char *words = NMVIRT_CLIENT_WORDS(nmvirt_client_active_reasons, reason);
-
-    if (words != NULL)
-        return g_strdup(words);
-    /* TRANSLATORS: a reason code of NetworkManager that nmvirt has no words for */
-    return g_strdup_printf(_("NetworkManager reason %u"), (guint)reason);
-}
-
-/* NULL for the reasons that explain nothing. */
-static char *
-nmvirt_client_device_reason_to_string(NMDeviceStateReason reason)
-{
-    const char *words = NMVIRT_CLIENT_WORDS(nmvirt_client_device_reasons, reason);
-
-    if (words != NULL)
-        return g_strdup(words);
-    if (reason == NM_DEVICE_STATE_REASON_NONE || reason == NM_DEVICE_STATE_REASON_UNKNOWN ||
-        reason == NM_DEVICE_STATE_REASON_NOW_MANAGED)
-        return NULL;
-    return g_strdup_printf(_("NetworkManager reason %u"), (guint)reason);
-}
-
-static const char *
-nmvirt_client_device_state_to_string(NMDeviceState state)
-{
-    const char *words = NMVIRT_CLIENT_WORDS(nmvirt_client_device_states, state);
-
-    return words != NULL ? words : _("unknown");
-}
-
-static const char *
-nmvirt_client_active_state_to_string(NMActiveConnectionState state)
-{
-    const char *words = NMVIRT_CLIENT_WORDS(nmvirt_client_active_states, state);
-
-    return words != NULL ? words : _("unknown");
-}
-
-/* "90", "1.5": seconds for messages. */
-static char *
-nmvirt_client_format_seconds(guint ms)
-{
-    if (ms % 1000 == 0)
-        return g_strdup_printf("%u", ms / 1000);
-    return g_strdup_printf("%.1f", ms / 1000.0);
-}
-
 /* ---- the "active" rule ------------------------------------------------------ */
 
 /* The active connection of the profile with @uuid that is not yet
  * deactivated (else any), or NULL. (transfer none) */
-static NMActiveConnection *
+NMActiveConnection *
 nmvirt_client_find_active(NMClient *nm, const char *uuid)
 {
     const GPtrArray *actives = nm_client_get_active_connections(nm);
@@ -299,7 +152,7 @@ nmvirt_client_collect_ports(GPtrArray *profiles, NMConnection *controller, GPtrA
     }
 }
 
-static GPtrArray *
+GPtrArray *
 nmvirt_client_get_ports(NmvirtClient *self, NMRemoteConnection *profile)
 {
     g_autoptr(GPtrArray) profiles = nmvirt_client_get_profiles(self);
@@ -312,7 +165,7 @@ nmvirt_client_get_ports(NmvirtClient *self, NMRemoteConnection *profile)
 /* Converts an error of an activation or deactivation request into ours:
  * NetworkManager refusing it is an activation failure (except for
  * permissions); a missing daemon stays DAEMON. */
-static GError *
+GError *
 nmvirt_client_request_error(const GError *error)
 {
     GError *converted = g_error_copy(error);
@@ -386,7 +239,7 @@ nmvirt_client_start_data_free(NmvirtStartData *data)
 
 /* Attaches @source to the client's context, holding a reference on @task
  * until the source is destroyed. */
-static GSource *
+GSource *
 nmvirt_client_attach_source(NMClient *nm, GSource *source, GSourceFunc func, GTask *task)
 {
     g_source_set_callback(source, func, g_object_ref(task), g_object_unref);
@@ -839,278 +692,6 @@ nmvirt_client_start_finish(NmvirtClient *self, GAsyncResult *result, GError **er
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
     g_return_val_if_fail(g_async_result_is_tagged(result, nmvirt_client_start_async), FALSE);
-    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-    return g_task_propagate_boolean(G_TASK(result), error);
-}
-
-/* ---- stop ------------------------------------------------------------------ */
-
-typedef struct {
-    NMClient *nm; /* (owned) */
-    char *name;
-    GPtrArray *actives; /* (element-type NMActiveConnection): what we deactivate */
-    guint pending;      /* deactivation requests not answered yet */
-    GError *error;      /* the first request that failed */
-    gulong removed_handler;
-    GSource *deadline;
-    GSource *poll;
-    GSource *cancel;
-    gboolean done;
-} NmvirtStopData;
-
-static void
-nmvirt_client_stop_data_disconnect(NmvirtStopData *data)
-{
-    if (data->removed_handler != 0)
-        g_clear_signal_handler(&data->removed_handler, data->nm);
-    if (data->deadline != NULL)
-        g_source_destroy(data->deadline);
-    g_clear_pointer(&data->deadline, g_source_unref);
-    if (data->poll != NULL)
-        g_source_destroy(data->poll);
-    g_clear_pointer(&data->poll, g_source_unref);
-    if (data->cancel != NULL)
-        g_source_destroy(data->cancel);
-    g_clear_pointer(&data->cancel, g_source_unref);
-}
-
-static void
-nmvirt_client_stop_data_free(NmvirtStopData *data)
-{
-    nmvirt_client_stop_data_disconnect(data);
-    g_clear_pointer(&data->actives, g_ptr_array_unref);
-    g_clear_error(&data->error);
-    g_clear_object(&data->nm);
-    g_free(data->name);
-    g_free(data);
-}
-
-static void
-nmvirt_client_stop_return(GTask *task, GError *error)
-{
-    g_autoptr(GTask) hold = g_object_ref(task);
-    NmvirtStopData *data = g_task_get_task_data(task);
-
-    if (data->done) {
-        g_clear_error(&error);
-        return;
-    }
-    data->done = TRUE;
-    nmvirt_client_stop_data_disconnect(data);
-    if (error != NULL)
-        g_task_return_error(task, error);
-    else
-        g_task_return_boolean(task, TRUE);
-}
-
-/* An active connection is gone once it is deactivated or NetworkManager
- * dropped it. */
-static gboolean
-nmvirt_client_stop_is_gone(NmvirtStopData *data, NMActiveConnection *active)
-{
-    const GPtrArray *actives = nm_client_get_active_connections(data->nm);
-
-    if (nm_active_connection_get_state(active) >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATED)
-        return TRUE;
-    return !g_ptr_array_find((GPtrArray *)actives, active, NULL);
-}
-
-static void
-nmvirt_client_stop_check(GTask *task)
-{
-    NmvirtStopData *data = g_task_get_task_data(task);
-
-    if (data->done || data->pending > 0)
-        return;
-    if (data->error != NULL) {
-        nmvirt_client_stop_return(task, g_steal_pointer(&data->error));
-        return;
-    }
-    for (guint i = 0; i < data->actives->len; i++) {
-        if (!nmvirt_client_stop_is_gone(data, g_ptr_array_index(data->actives, i)))
-            return;
-    }
-    nmvirt_client_stop_return(task, NULL);
-}
-
-static void
-nmvirt_client_stop_removed_cb(NMClient *nm, NMActiveConnection *active, gpointer user_data)
-{
-    nmvirt_client_stop_check(user_data);
-}
-
-static gboolean
-nmvirt_client_stop_poll_cb(gpointer user_data)
-{
-    nmvirt_client_stop_check(user_data);
-    return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-nmvirt_client_stop_deadline_cb(gpointer user_data)
-{
-    GTask *task = user_data;
-    NmvirtStopData *data = g_task_get_task_data(task);
-    g_autofree char *seconds = nmvirt_client_format_seconds(NMVIRT_CLIENT_STOP_TIMEOUT_MS);
-
-    nmvirt_client_stop_return(task, g_error_new(NMVIRT_ERROR, NMVIRT_ERROR_TIMEOUT,
-                                                _("interface '%1$s': still not deactivated "
-                                                  "after %2$s s"),
-                                                data->name, seconds));
-    return G_SOURCE_REMOVE;
-}
-
-static gboolean
-nmvirt_client_stop_cancelled_cb(GCancellable *cancellable, gpointer user_data)
-{
-    GError *error = NULL;
-
-    g_cancellable_set_error_if_cancelled(cancellable, &error);
-    nmvirt_client_stop_return(user_data, error);
-    return G_SOURCE_REMOVE;
-}
-
-static void
-nmvirt_client_stop_deactivate_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    g_autoptr(GTask) task = user_data;
-    NmvirtStopData *data = g_task_get_task_data(task);
-    g_autoptr(GError) error = NULL;
-
-    data->pending--;
-    if (!nm_client_deactivate_connection_finish(NM_CLIENT(source), result, &error) && !data->done) {
-        /* a port goes down with its controller before its own request
-         * arrives: that is what we wanted */
-        if (g_error_matches(error, NM_MANAGER_ERROR, NM_MANAGER_ERROR_CONNECTION_NOT_ACTIVE)) {
-            g_debug("interface '%s': %s", data->name, error->message);
-        } else if (data->error == NULL) {
-            g_autoptr(GError) converted = nmvirt_client_request_error(error);
-
-            if (converted->domain == NMVIRT_ERROR &&
-                converted->code == NMVIRT_ERROR_ACTIVATION_FAILED)
-                data->error = g_error_new(NMVIRT_ERROR, NMVIRT_ERROR_ACTIVATION_FAILED,
-                                          _("interface '%1$s': deactivation failed: %2$s"),
-                                          data->name, converted->message);
-            else
-                data->error = g_steal_pointer(&converted);
-        }
-    }
-    nmvirt_client_stop_check(task);
-}
-
-/**
- * nmvirt_client_stop_async:
- * @self: a #NmvirtClient
- * @name: the name of a top-level interface
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when the interface is stopped
- * @user_data: (closure): data for @callback
- *
- * Stops interface @name, as `virsh iface-destroy` does: NetworkManager
- * deactivates its profile and those of its ports and members (each one is
- * then kept from autoconnecting, as after `nmcli connection down`); waits
- * up to 30 s until they are deactivated.
- *
- * Errors: %NMVIRT_ERROR_NOT_FOUND (no such interface, or nothing of it is
- * active), %NMVIRT_ERROR_TIMEOUT, %NMVIRT_ERROR_ACTIVATION_FAILED
- * (NetworkManager refused), %NMVIRT_ERROR_DAEMON,
- * %NMVIRT_ERROR_PERMISSION_DENIED.
- *
- * Since: 0.1
- */
-void
-nmvirt_client_stop_async(NmvirtClient *self, const char *name, GCancellable *cancellable,
-                         GAsyncReadyCallback callback, gpointer user_data)
-{
-    g_autoptr(GTask) task = NULL;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) ports = NULL;
-    NmvirtStopData *data;
-    NMRemoteConnection *profile;
-    NMActiveConnection *active;
-    NMClient *nm;
-
-    g_return_if_fail(NMVIRT_IS_CLIENT(self));
-    g_return_if_fail(name != NULL);
-    g_return_if_fail(cancellable == NULL || G_IS_CANCELLABLE(cancellable));
-
-    task = g_task_new(self, cancellable, callback, user_data);
-    g_task_set_source_tag(task, nmvirt_client_stop_async);
-    if (!nmvirt_client_check_running(self, &error)) {
-        g_task_return_error(task, g_steal_pointer(&error));
-        return;
-    }
-    profile = nmvirt_client_find_profile(self, name);
-    if (profile == NULL) {
-        g_task_return_new_error(task, NMVIRT_ERROR, NMVIRT_ERROR_NOT_FOUND,
-                                _("no interface named '%s'"), name);
-        return;
-    }
-
-    nm = nmvirt_client_get_nm_client(self);
-    data = g_new0(NmvirtStopData, 1);
-    data->nm = g_object_ref(nm);
-    data->name = g_strdup(name);
-    data->actives = g_ptr_array_new_with_free_func(g_object_unref);
-    g_task_set_task_data(task, data, (GDestroyNotify)nmvirt_client_stop_data_free);
-
-    /* ports first, so that each is deactivated by request (and blocked from
-     * autoconnecting, which would bring the controller back) */
-    ports = nmvirt_client_get_ports(self, profile);
-    for (guint i = ports->len; i > 0; i--) {
-        active = nmvirt_client_find_active(
-            nm, nm_connection_get_uuid(NM_CONNECTION(g_ptr_array_index(ports, i - 1))));
-        if (active != NULL &&
-            nm_active_connection_get_state(active) < NM_ACTIVE_CONNECTION_STATE_DEACTIVATED)
-            g_ptr_array_add(data->actives, g_object_ref(active));
-    }
-    active = nmvirt_client_find_active(nm, nm_connection_get_uuid(NM_CONNECTION(profile)));
-    if (active != NULL &&
-        nm_active_connection_get_state(active) < NM_ACTIVE_CONNECTION_STATE_DEACTIVATED)
-        g_ptr_array_add(data->actives, g_object_ref(active));
-    if (data->actives->len == 0) {
-        g_task_return_new_error(task, NMVIRT_ERROR, NMVIRT_ERROR_NOT_FOUND,
-                                _("interface '%s' is not active"), name);
-        return;
-    }
-
-    data->removed_handler = g_signal_connect(nm, NM_CLIENT_ACTIVE_CONNECTION_REMOVED,
-                                             G_CALLBACK(nmvirt_client_stop_removed_cb), task);
-    data->deadline =
-        nmvirt_client_attach_source(nm, g_timeout_source_new(NMVIRT_CLIENT_STOP_TIMEOUT_MS),
-                                    nmvirt_client_stop_deadline_cb, task);
-    data->poll = nmvirt_client_attach_source(nm, g_timeout_source_new(NMVIRT_CLIENT_POLL_MS),
-                                             nmvirt_client_stop_poll_cb, task);
-    if (cancellable != NULL)
-        data->cancel =
-            nmvirt_client_attach_source(nm, g_cancellable_source_new(cancellable),
-                                        G_SOURCE_FUNC(nmvirt_client_stop_cancelled_cb), task);
-    for (guint i = 0; i < data->actives->len; i++) {
-        active = g_ptr_array_index(data->actives, i);
-        g_debug("interface '%s': deactivating %s", name, nm_active_connection_get_id(active));
-        data->pending++;
-        nm_client_deactivate_connection_async(nm, active, NULL, nmvirt_client_stop_deactivate_cb,
-                                              g_object_ref(task));
-    }
-}
-
-/**
- * nmvirt_client_stop_finish:
- * @self: a #NmvirtClient
- * @result: the #GAsyncResult passed to the callback
- * @error: return location for a #GError, or %NULL
- *
- * Returns: %TRUE when the interface was stopped
- *
- * Since: 0.1
- */
-gboolean
-nmvirt_client_stop_finish(NmvirtClient *self, GAsyncResult *result, GError **error)
-{
-    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
-    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
-    g_return_val_if_fail(g_async_result_is_tagged(result, nmvirt_client_stop_async), FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
     return g_task_propagate_boolean(G_TASK(result), error);

@@ -3,14 +3,17 @@
  *
  * Seams between the parts of NmvirtClient: nmvirt-client.c (object,
  * queries, identity over NetworkManager's profiles), nmvirt-client-define.c
- * (define/undefine with a journal), nmvirt-client-activate.c (start, stop,
- * the "active" rule), nmvirt-client-live.c (live state as a model),
- * nmvirt-client-sync.c (sync wrappers).
+ * (define/undefine planning), nmvirt-client-write.c (running a plan with a
+ * journal, cache catch-up), nmvirt-client-activate.c (start, the "active"
+ * rule), nmvirt-client-stop.c (stop), nmvirt-client-reason.c (words for
+ * NetworkManager's states and reasons), nmvirt-client-live.c (live state as
+ * a model), nmvirt-client-sync.c (sync wrappers).
  */
 #pragma once
 
 #include "nmvirt-client.h"
 #include "nmvirt-iface-def.h"
+#include "nmvirt-journal.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +45,74 @@ gboolean nmvirt_client_check_running(NmvirtClient *self, GError **error);
  * device is NM_DEVICE_STATE_ACTIVATED, and the kernel shows it UP (and
  * LOWER_UP, except for bridges). */
 gboolean nmvirt_client_profile_is_active(NmvirtClient *self, NMRemoteConnection *profile);
+
+/* Carrier changes reach us through no signal: sysfs is read this often. */
+#define NMVIRT_CLIENT_POLL_MS 100
+
+/* The active connection of the profile with @uuid not yet deactivated (else any), or NULL. */
+NMActiveConnection *nmvirt_client_find_active(NMClient *nm, const char *uuid);
+
+/* The port and member profiles of @profile, recursively. (element-type NMRemoteConnection) */
+GPtrArray *nmvirt_client_get_ports(NmvirtClient *self, NMRemoteConnection *profile);
+
+/* An error of an activation or deactivation request as ours (transfer full). */
+GError *nmvirt_client_request_error(const GError *error);
+
+/* Attaches @source to @nm's context, holding a reference on @task until it is destroyed. */
+GSource *nmvirt_client_attach_source(NMClient *nm, GSource *source, GSourceFunc func, GTask *task);
+
+/* nmvirt-client-reason.c ------------------------------------------------------- */
+
+/* Words for an active connection's state reason (always some). (transfer full) */
+char *nmvirt_client_active_reason_to_string(NMActiveConnectionStateReason reason);
+
+/* Words for a device's state reason, or NULL for those that explain nothing. (transfer full) */
+char *nmvirt_client_device_reason_to_string(NMDeviceStateReason reason);
+
+/* Words for a device state. (transfer none) */
+const char *nmvirt_client_device_state_to_string(NMDeviceState state);
+
+/* Words for an active connection's state. (transfer none) */
+const char *nmvirt_client_active_state_to_string(NMActiveConnectionState state);
+
+/* "90", "1.5": @ms as seconds for messages. (transfer full) */
+char *nmvirt_client_format_seconds(guint ms);
+
+/* nmvirt-client-define.c, nmvirt-client-write.c --------------------------------- */
+
+/* What one write of a plan does. */
+typedef enum {
+    NMVIRT_CLIENT_WRITE_ADD,
+    NMVIRT_CLIENT_WRITE_UPDATE,
+    NMVIRT_CLIENT_WRITE_DELETE,
+} NmvirtClientWriteKind;
+
+/* One write of a plan. */
+typedef struct {
+    NmvirtClientWriteKind kind;
+    NMRemoteConnection *profile; /* UPDATE, DELETE */
+    NMConnection *settings;      /* ADD, UPDATE: the new settings */
+    guint32 flags;               /* NMSettingsAddConnection2Flags / NMSettingsUpdate2Flags */
+} NmvirtClientWrite;
+
+/* The plan of a define or undefine: the task data of both. */
+typedef struct {
+    char *name;          /* the top-level interface */
+    NmvirtIfaceDef *def; /* define: the document; NULL for undefine */
+    GPtrArray *writes;   /* (element-type NmvirtClientWrite), in order */
+    NmvirtJournal *journal;
+    guint pending;
+    GError *error; /* the first failure */
+} NmvirtClientPlan;
+
+/* What runs next with the task, once the cache is up to date. */
+typedef void (*NmvirtClientNext)(GTask *task);
+
+/* Sends every write of the plan (the task data of @task), then restores on failure and returns. */
+void nmvirt_client_write_plan_run(NmvirtClient *self, GTask *task);
+
+/* Brings the client's cache up to date, then calls @next with @task. */
+void nmvirt_client_write_catch_up(GTask *task, NmvirtClientNext next);
 
 /* nmvirt-client-live.c ------------------------------------------------------------ */
 

@@ -76,9 +76,8 @@ void nmvirt_client_define_async(NmvirtClient *self, const char *xml, GCancellabl
                                 GAsyncReadyCallback callback, gpointer user_data);
 G_GNUC_WARN_UNUSED_RESULT
 char *nmvirt_client_define_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
-void nmvirt_client_undefine_async(NmvirtClient *self, const char *name,
-                                  GCancellable *cancellable, GAsyncReadyCallback callback,
-                                  gpointer user_data);
+void nmvirt_client_undefine_async(NmvirtClient *self, const char *name, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
 gboolean nmvirt_client_undefine_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
 void nmvirt_client_start_async(NmvirtClient *self, const char *name, guint timeout_ms,
                                GCancellable *cancellable, GAsyncReadyCallback callback,
