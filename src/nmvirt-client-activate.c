@@ -212,15 +212,9 @@ nmvirt_client_start_data_disconnect(NmvirtStartData *data)
         g_clear_signal_handler(&data->active_handler, data->active);
     if (data->device_handler != 0)
         g_clear_signal_handler(&data->device_handler, data->device);
-    if (data->deadline != NULL)
-        g_source_destroy(data->deadline);
-    g_clear_pointer(&data->deadline, g_source_unref);
-    if (data->poll != NULL)
-        g_source_destroy(data->poll);
-    g_clear_pointer(&data->poll, g_source_unref);
-    if (data->cancel != NULL)
-        g_source_destroy(data->cancel);
-    g_clear_pointer(&data->cancel, g_source_unref);
+    nmvirt_client_clear_source(&data->deadline);
+    nmvirt_client_clear_source(&data->poll);
+    nmvirt_client_clear_source(&data->cancel);
 }
 
 static void
@@ -239,6 +233,15 @@ nmvirt_client_start_data_free(NmvirtStartData *data)
 
 /* Attaches @source to the client's context, holding a reference on @task
  * until the source is destroyed. */
+void
+nmvirt_client_clear_source(GSource **source)
+{
+    if (*source == NULL)
+        return;
+    g_source_destroy(*source);
+    g_clear_pointer(source, g_source_unref);
+}
+
 GSource *
 nmvirt_client_attach_source(NMClient *nm, GSource *source, GSourceFunc func, GTask *task)
 {
@@ -294,12 +297,8 @@ nmvirt_client_start_rollback(GTask *task, GError *error)
         return;
     }
     data->rollback_error = error;
-    if (data->deadline != NULL)
-        g_source_destroy(data->deadline);
-    g_clear_pointer(&data->deadline, g_source_unref);
-    if (data->cancel != NULL)
-        g_source_destroy(data->cancel);
-    g_clear_pointer(&data->cancel, g_source_unref);
+    nmvirt_client_clear_source(&data->deadline);
+    nmvirt_client_clear_source(&data->cancel);
     data->deadline = nmvirt_client_attach_source(
         data->nm, g_timeout_source_new(NMVIRT_CLIENT_ROLLBACK_TIMEOUT_MS),
         nmvirt_client_start_rollback_expired_cb, task);

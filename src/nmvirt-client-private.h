@@ -58,6 +58,9 @@ GPtrArray *nmvirt_client_get_ports(NmvirtClient *self, NMRemoteConnection *profi
 /* An error of an activation or deactivation request as ours (transfer full). */
 GError *nmvirt_client_request_error(const GError *error);
 
+/* Destroys and releases *@source (if any) and sets it to NULL. */
+void nmvirt_client_clear_source(GSource **source);
+
 /* Attaches @source to @nm's context, holding a reference on @task until it is destroyed. */
 GSource *nmvirt_client_attach_source(NMClient *nm, GSource *source, GSourceFunc func, GTask *task);
 

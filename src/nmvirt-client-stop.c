@@ -37,15 +37,9 @@ nmvirt_client_stop_data_disconnect(NmvirtStopData *data)
 {
     if (data->removed_handler != 0)
         g_clear_signal_handler(&data->removed_handler, data->nm);
-    if (data->deadline != NULL)
-        g_source_destroy(data->deadline);
-    g_clear_pointer(&data->deadline, g_source_unref);
-    if (data->poll != NULL)
-        g_source_destroy(data->poll);
-    g_clear_pointer(&data->poll, g_source_unref);
-    if (data->cancel != NULL)
-        g_source_destroy(data->cancel);
-    g_clear_pointer(&data->cancel, g_source_unref);
+    nmvirt_client_clear_source(&data->deadline);
+    nmvirt_client_clear_source(&data->poll);
+    nmvirt_client_clear_source(&data->cancel);
 }
 
 static void
