@@ -129,3 +129,21 @@ nmvirt_cli_one_argument(const char *verb, const char *what, int argc, char **arg
                    argv[2]);
     return NULL;
 }
+
+char *
+nmvirt_cli_client_open(const char *verb, int argc, char **argv, NmvirtClient **client)
+{
+    g_autoptr(GError) error = NULL;
+    const char *iface = nmvirt_cli_one_argument(verb, _("an interface"), argc, argv);
+    char *name;
+
+    if (iface == NULL)
+        return NULL;
+    *client = nmvirt_cli_client_new();
+    if (*client == NULL)
+        return NULL;
+    name = nmvirt_cli_client_resolve(*client, iface, &error);
+    if (name == NULL)
+        nmvirt_cli_print_error(NULL, error);
+    return name;
+}

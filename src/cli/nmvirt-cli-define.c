@@ -81,7 +81,6 @@ nmvirt_cli_undefine(int argc, char **argv)
     g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *name = NULL;
-    const char *iface;
 
     if (!nmvirt_cli_parse_options(
             "undefine", _("IFACE"),
@@ -90,17 +89,9 @@ nmvirt_cli_undefine(int argc, char **argv)
               "suspended. An active interface stays up until it is stopped."),
             NULL, &argc, &argv))
         return NMVIRT_CLI_EXIT_ERROR;
-    iface = nmvirt_cli_one_argument("undefine", _("an interface"), argc, argv);
-    if (iface == NULL)
+    name = nmvirt_cli_client_open("undefine", argc, argv, &client);
+    if (name == NULL)
         return NMVIRT_CLI_EXIT_ERROR;
-    client = nmvirt_cli_client_new();
-    if (client == NULL)
-        return NMVIRT_CLI_EXIT_ERROR;
-    name = nmvirt_cli_client_resolve(client, iface, &error);
-    if (name == NULL) {
-        nmvirt_cli_print_error(NULL, error);
-        return NMVIRT_CLI_EXIT_ERROR;
-    }
     nmvirt_client_undefine_async(client, name, NULL, nmvirt_cli_client_result_cb, &result);
     nmvirt_cli_client_wait(&result);
     if (!nmvirt_client_undefine_finish(client, result, &error)) {

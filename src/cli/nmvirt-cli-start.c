@@ -75,7 +75,6 @@ nmvirt_cli_start(int argc, char **argv)
     NmvirtCliStartProgress progress = { 0 };
     guint timeout_ms = NMVIRT_CLIENT_START_TIMEOUT_MS;
     guint progress_id = 0;
-    const char *iface;
 
     if (!nmvirt_cli_parse_options(
             "start", _("IFACE"),
@@ -92,17 +91,9 @@ nmvirt_cli_start(int argc, char **argv)
         }
         timeout_ms = (guint)timeout_s * 1000;
     }
-    iface = nmvirt_cli_one_argument("start", _("an interface"), argc, argv);
-    if (iface == NULL)
+    name = nmvirt_cli_client_open("start", argc, argv, &client);
+    if (name == NULL)
         return NMVIRT_CLI_EXIT_ERROR;
-    client = nmvirt_cli_client_new();
-    if (client == NULL)
-        return NMVIRT_CLI_EXIT_ERROR;
-    name = nmvirt_cli_client_resolve(client, iface, &error);
-    if (name == NULL) {
-        nmvirt_cli_print_error(NULL, error);
-        return NMVIRT_CLI_EXIT_ERROR;
-    }
     if (!nmvirt_cli_start_check_state(client, name, FALSE))
         return NMVIRT_CLI_EXIT_ERROR;
 
@@ -136,7 +127,6 @@ nmvirt_cli_stop(int argc, char **argv)
     g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *name = NULL;
-    const char *iface;
 
     if (!nmvirt_cli_parse_options("stop", _("IFACE"),
                                   _("Deactivate IFACE (a name or a MAC address) and its ports "
@@ -144,17 +134,9 @@ nmvirt_cli_stop(int argc, char **argv)
                                     "stay defined."),
                                   NULL, &argc, &argv))
         return NMVIRT_CLI_EXIT_ERROR;
-    iface = nmvirt_cli_one_argument("stop", _("an interface"), argc, argv);
-    if (iface == NULL)
+    name = nmvirt_cli_client_open("stop", argc, argv, &client);
+    if (name == NULL)
         return NMVIRT_CLI_EXIT_ERROR;
-    client = nmvirt_cli_client_new();
-    if (client == NULL)
-        return NMVIRT_CLI_EXIT_ERROR;
-    name = nmvirt_cli_client_resolve(client, iface, &error);
-    if (name == NULL) {
-        nmvirt_cli_print_error(NULL, error);
-        return NMVIRT_CLI_EXIT_ERROR;
-    }
     if (!nmvirt_cli_start_check_state(client, name, TRUE))
         return NMVIRT_CLI_EXIT_ERROR;
 

@@ -33,6 +33,9 @@ char *nmvirt_cli_client_lookup_mac(NmvirtClient *client, const char *mac, GError
 char *nmvirt_cli_client_resolve(NmvirtClient *client, const char *iface, GError **error);
 /* argv[1] when it is the only argument; otherwise prints a usage error
  * naming @what (e.g. "an interface") and returns NULL. */
+/* The one interface argument of @verb (a name or a MAC), a client, and the
+ * interface's name; on any error prints it and returns NULL. */
+char *nmvirt_cli_client_open(const char *verb, int argc, char **argv, NmvirtClient **client);
 const char *nmvirt_cli_one_argument(const char *verb, const char *what, int argc, char **argv);
 
 int nmvirt_cli_validate(int argc, char **argv);
