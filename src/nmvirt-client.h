@@ -43,6 +43,31 @@ typedef enum /*< flags >*/ {
     NMVIRT_XML_FLAGS_INACTIVE = 1 << 0,
 } NmvirtXmlFlags;
 
+/**
+ * NmvirtInterfaceEvent:
+ * @NMVIRT_INTERFACE_EVENT_DEFINED: a new interface: its identity profile
+ *   appeared
+ * @NMVIRT_INTERFACE_EVENT_UNDEFINED: the interface is gone: it has no
+ *   identity profile any more (the XML is %NULL)
+ * @NMVIRT_INTERFACE_EVENT_ACTIVATED: the interface became active
+ * @NMVIRT_INTERFACE_EVENT_DEACTIVATED: the interface is no longer active
+ * @NMVIRT_INTERFACE_EVENT_CHANGED: the interface stayed active (or
+ *   inactive) but its XML changed: a port or member came or went, a link
+ *   went up or down, an address was added or removed, or (inactive) the
+ *   configuration was redefined
+ *
+ * What happened to an interface, in #NmvirtClient::interface-changed.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+    NMVIRT_INTERFACE_EVENT_DEFINED,
+    NMVIRT_INTERFACE_EVENT_UNDEFINED,
+    NMVIRT_INTERFACE_EVENT_ACTIVATED,
+    NMVIRT_INTERFACE_EVENT_DEACTIVATED,
+    NMVIRT_INTERFACE_EVENT_CHANGED,
+} NmvirtInterfaceEvent;
+
 /* Default time nmvirt_client_start_async() waits for activation. */
 #define NMVIRT_CLIENT_START_TIMEOUT_MS 90000
 
@@ -98,5 +123,9 @@ gboolean nmvirt_client_start(NmvirtClient *self, const char *name, guint timeout
                              GCancellable *cancellable, GError **error);
 gboolean nmvirt_client_stop(NmvirtClient *self, const char *name, GCancellable *cancellable,
                             GError **error);
+
+/* monitoring (nmvirt-client-monitor.c): the "interface-changed" signal */
+gboolean nmvirt_client_monitor_start(NmvirtClient *self, GError **error);
+void nmvirt_client_monitor_stop(NmvirtClient *self);
 
 G_END_DECLS

@@ -4,7 +4,8 @@
  * nmvirt: virsh iface-* style verbs for NetworkManager. main() only finds
  * the verb; each verb group lives in its own file: nmvirt-cli-iface.c
  * (list, dumpxml, mac, name), nmvirt-cli-define.c (define, undefine, edit),
- * nmvirt-cli-start.c (start, stop), the offline validate and convert.
+ * nmvirt-cli-start.c (start, stop), nmvirt-cli-monitor.c (monitor), the
+ * offline validate and convert.
  */
 #include "config.h"
 
@@ -29,6 +30,8 @@ static const NmvirtCliVerb nmvirt_cli_verbs[] = {
     { "stop", N_("Deactivate an interface"), nmvirt_cli_stop },
     { "dumpxml", N_("Print the XML of an interface, live or configured"), nmvirt_cli_dumpxml },
     { "edit", N_("Edit the XML configuration of an interface"), nmvirt_cli_edit },
+    { "monitor", N_("Print the changes of interfaces as they happen, with their XML"),
+      nmvirt_cli_monitor },
     { "mac", N_("Print the MAC address of an interface"), nmvirt_cli_mac },
     { "name", N_("Print the name of the interface with a MAC address"), nmvirt_cli_name },
     { "validate", N_("Check interface XML documents"), nmvirt_cli_validate },

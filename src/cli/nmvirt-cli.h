@@ -52,5 +52,7 @@ int nmvirt_cli_edit(int argc, char **argv);
 /* nmvirt-cli-start.c */
 int nmvirt_cli_start(int argc, char **argv);
 int nmvirt_cli_stop(int argc, char **argv);
+/* nmvirt-cli-monitor.c */
+int nmvirt_cli_monitor(int argc, char **argv);
 
 G_END_DECLS

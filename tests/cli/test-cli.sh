@@ -19,7 +19,7 @@ check() {
     if [ "$rc" -eq "$want" ]; then ok "$desc"; else echo "# exit $rc, expected $want"; not_ok "$desc"; fi
 }
 
-verbs=(list define undefine start stop dumpxml edit mac name validate convert)
+verbs=(list define undefine start stop dumpxml edit monitor mac name validate convert)
 for verb in "${verbs[@]}"; do
     check "$verb --help exits 0" 0 "$NMVIRT" "$verb" --help
     # the verb's own usage line, not just any help text
@@ -46,6 +46,8 @@ check "start with two interfaces fails" 1 "$NMVIRT" start eth0 eth1
 grep -q "unexpected argument 'eth1'" "$tmp/err" && ok "the extra argument is named" || not_ok "the extra argument is named"
 check "start --timeout 0 fails" 1 "$NMVIRT" start --timeout 0 eth0
 check "list with an argument fails" 1 "$NMVIRT" list eth0
+check "monitor with two interfaces fails" 1 "$NMVIRT" monitor eth0 eth1
+grep -q "unexpected argument 'eth1'" "$tmp/err" && ok "monitor names the extra argument" || not_ok "monitor names the extra argument"
 check "name with something that is not a MAC fails" 1 "$NMVIRT" name eth0
 grep -q "'eth0' is not a MAC address" "$tmp/err" && ok "name says it wants a MAC" || not_ok "name says it wants a MAC"
 check "define of a missing file fails" 1 "$NMVIRT" define "$tmp/does-not-exist.xml"
@@ -58,7 +60,7 @@ live_verbs() {
     local doc
     doc=$(ls "$TEST_DATA"/valid/*.xml | head -n 1)
     for args in "list" "list --all" "define $doc" "undefine eth0" "start eth0" "stop eth0" \
-        "dumpxml eth0" "edit eth0" "mac eth0" "name 52:54:00:0a:0b:0c" "start 52:54:00:0a:0b:0c"; do
+        "dumpxml eth0" "edit eth0" "monitor" "monitor eth0" "mac eth0" "name 52:54:00:0a:0b:0c" "start 52:54:00:0a:0b:0c"; do
         local desc="${prefix[0]}: nmvirt ${args/"$doc"/FILE}"
         # shellcheck disable=SC2086 # $args holds the verb and its words
         check "$desc fails within 5 s" 1 env EDITOR=false timeout 5 "${prefix[@]:1}" "$NMVIRT" $args
