@@ -125,6 +125,8 @@ nmvirt_client_bridge_copy_ip(NMConnection *to, NMConnection *from)
         GParamSpec *pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(s_from), property);
         g_auto(GValue) value = G_VALUE_INIT;
 
+        if (pspec == NULL)
+            continue; /* a libnm older than the one built against */
         g_value_init(&value, G_PARAM_SPEC_VALUE_TYPE(pspec));
         g_object_get_property(G_OBJECT(s_from), property, &value);
         g_object_set_property(G_OBJECT(s_to), property, &value);

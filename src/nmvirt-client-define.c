@@ -85,7 +85,7 @@ nmvirt_client_define_plan_add(NmvirtClientPlan *plan, NmvirtClientWriteKind kind
     g_ptr_array_add(plan->writes, write);
 }
 
-gboolean
+static gboolean
 nmvirt_client_define_plan_touches(NmvirtClientPlan *plan, NMConnection *profile)
 {
     const char *uuid = nm_connection_get_uuid(profile);

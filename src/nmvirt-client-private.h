@@ -5,8 +5,9 @@
  * queries, identity over NetworkManager's profiles), nmvirt-client-define.c
  * (define/undefine planning), nmvirt-client-bridge.c (bridge and unbridge:
  * define plans with the IP configuration moved verbatim),
- * nmvirt-client-write.c (running a plan with a journal, cache catch-up), nmvirt-client-activate.c
- * (start, the "active" rule), nmvirt-client-stop.c (stop), nmvirt-client-reason.c (words for
+ * nmvirt-client-write.c (running a plan with a journal, cache catch-up),
+ * nmvirt-client-activate.c (start, the "active" rule),
+ * nmvirt-client-stop.c (stop), nmvirt-client-reason.c (words for
  * NetworkManager's states and reasons), nmvirt-client-live.c (live state as
  * a model), nmvirt-client-sync.c (sync wrappers).
  */
@@ -121,9 +122,6 @@ void nmvirt_client_define_plan_free(NmvirtClientPlan *plan);
 void nmvirt_client_define_plan_add(NmvirtClientPlan *plan, NmvirtClientWriteKind kind,
                                    NMRemoteConnection *profile, NMConnection *settings,
                                    guint32 flags);
-
-/* Whether a write of @plan is about the profile with @profile's UUID. */
-gboolean nmvirt_client_define_plan_touches(NmvirtClientPlan *plan, NMConnection *profile);
 
 /* Define's plan for plan->def, from the profiles as the client sees them:
  * checks (managed devices), merge (minus plan->merge_skip), the writes of
