@@ -267,7 +267,7 @@ nmvirt_client_bridge_check_free(NmvirtClient *self, GPtrArray *profiles, const c
     NMDevice *device = nmvirt_client_find_device(self, bridge);
 
     if (!nmvirt_iface_name_check(bridge, error)) {
-        g_prefix_error(error, _("bridge: "));
+        g_prefix_error(error, _("the name of the new bridge is not valid: "));
         return FALSE;
     }
     for (guint i = 0; i < profiles->len; i++) {
