@@ -68,6 +68,25 @@ typedef enum {
     NMVIRT_INTERFACE_EVENT_CHANGED,
 } NmvirtInterfaceEvent;
 
+/**
+ * NmvirtBridgeFlags:
+ * @NMVIRT_BRIDGE_FLAGS_NONE: no flag: STP on, and the interface started
+ *   afterwards
+ * @NMVIRT_BRIDGE_FLAGS_NO_STP: nmvirt_client_bridge_async() only: the new
+ *   bridge has STP off (`virsh iface-bridge --no-stp`)
+ * @NMVIRT_BRIDGE_FLAGS_NO_START: define only: start nothing afterwards
+ *   (`--no-start` of `virsh iface-bridge` and `iface-unbridge`)
+ *
+ * Options of nmvirt_client_bridge_async() and nmvirt_client_unbridge_async().
+ *
+ * Since: 0.1
+ */
+typedef enum /*< flags >*/ {
+    NMVIRT_BRIDGE_FLAGS_NONE = 0,
+    NMVIRT_BRIDGE_FLAGS_NO_STP = 1 << 0,
+    NMVIRT_BRIDGE_FLAGS_NO_START = 1 << 1,
+} NmvirtBridgeFlags;
+
 /* Default time nmvirt_client_start_async() waits for activation. */
 #define NMVIRT_CLIENT_START_TIMEOUT_MS 90000
 
@@ -112,6 +131,18 @@ void nmvirt_client_stop_async(NmvirtClient *self, const char *name, GCancellable
                               GAsyncReadyCallback callback, gpointer user_data);
 gboolean nmvirt_client_stop_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
 
+/* bridge and unbridge (nmvirt-client-bridge.c), as virsh iface-bridge and
+ * iface-unbridge; @delay: seconds, negative for the default */
+void nmvirt_client_bridge_async(NmvirtClient *self, const char *iface, const char *bridge,
+                                NmvirtBridgeFlags flags, double delay, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean nmvirt_client_bridge_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
+void nmvirt_client_unbridge_async(NmvirtClient *self, const char *bridge, NmvirtBridgeFlags flags,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+G_GNUC_WARN_UNUSED_RESULT
+char *nmvirt_client_unbridge_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
+
 /* synchronous wrappers (nmvirt-client-sync.c): each runs the async call and
  * iterates the client's main context until it is done */
 G_GNUC_WARN_UNUSED_RESULT
@@ -123,6 +154,12 @@ gboolean nmvirt_client_start(NmvirtClient *self, const char *name, guint timeout
                              GCancellable *cancellable, GError **error);
 gboolean nmvirt_client_stop(NmvirtClient *self, const char *name, GCancellable *cancellable,
                             GError **error);
+gboolean nmvirt_client_bridge(NmvirtClient *self, const char *iface, const char *bridge,
+                              NmvirtBridgeFlags flags, double delay, GCancellable *cancellable,
+                              GError **error);
+G_GNUC_WARN_UNUSED_RESULT
+char *nmvirt_client_unbridge(NmvirtClient *self, const char *bridge, NmvirtBridgeFlags flags,
+                             GCancellable *cancellable, GError **error);
 
 /* monitoring (nmvirt-client-monitor.c): the "interface-changed" signal */
 gboolean nmvirt_client_monitor_start(NmvirtClient *self, GError **error);

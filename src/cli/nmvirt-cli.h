@@ -54,5 +54,8 @@ int nmvirt_cli_start(int argc, char **argv);
 int nmvirt_cli_stop(int argc, char **argv);
 /* nmvirt-cli-monitor.c */
 int nmvirt_cli_monitor(int argc, char **argv);
+/* nmvirt-cli-bridge.c */
+int nmvirt_cli_bridge(int argc, char **argv);
+int nmvirt_cli_unbridge(int argc, char **argv);
 
 G_END_DECLS

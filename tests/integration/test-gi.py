@@ -3,9 +3,10 @@
 #
 # libnmvirt through GObject introspection (python3-gi), against the real
 # NetworkManager of nmvirt-sandbox: define an ethernet interface with a
-# static address, start it, read its live XML, stop and undefine it, and
-# check that errors arrive as GLib.Error in the nmvirt domain; then the
-# interface-changed signal for a define and an undefine. TAP output.
+# static address, start it, read its live XML, stop it, bridge and unbridge
+# it, undefine it, and check that errors arrive as GLib.Error in the nmvirt
+# domain; then the interface-changed signal for a define and an undefine.
+# TAP output.
 #
 # Run inside the sandbox with GI_TYPELIB_PATH=build/introspection and
 # LD_LIBRARY_PATH=build/src, e.g.
@@ -131,6 +132,21 @@ def main():
 
         ok, _ = step("stop()", lambda: client.stop(IFACE, None))
         check("not active after stop", ok and not is_active(client, IFACE))
+
+        flags = Nmvirt.BridgeFlags.NO_STP | Nmvirt.BridgeFlags.NO_START
+        ok, _ = step("bridge(eth0, br0, NO_STP | NO_START, 2.5, None)",
+                     lambda: client.bridge(IFACE, "br0", flags, 2.5, None))
+        check("bridged: br0 is an interface, eth0 no longer",
+              ok and client.has_interface("br0") and not client.has_interface(IFACE))
+        ok, xml = step("get_xml(br0, INACTIVE)",
+                       lambda: client.get_xml("br0", Nmvirt.XmlFlags.INACTIVE))
+        check("br0 holds eth0's address and the delay",
+              ok and ADDRESS in xml and "delay='2.5'" in xml, xml)
+        ok, port = step("unbridge(br0, NO_START, None)",
+                        lambda: client.unbridge("br0", Nmvirt.BridgeFlags.NO_START, None))
+        check("unbridge() returns the port's name", ok and port == IFACE, f"got {port!r}")
+        check("unbridged: eth0 is an interface again, br0 gone",
+              client.has_interface(IFACE) and not client.has_interface("br0"))
 
         ok, _ = step("undefine()", lambda: client.undefine(IFACE, None))
         defined = not ok
