@@ -158,8 +158,10 @@ nmvirt_test_daemon_compare_names(gconstpointer a, gconstpointer b)
     return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Every file of @dir, sorted by name, with its contents: also the files no
+ * profile points at (a keyfile shadowed by one in /run, .nmmeta files). */
 static void
-nmvirt_test_daemon_list_dir(GString *out, const char *dir)
+nmvirt_test_daemon_list_dir(GString *out, const char *dir, gboolean ignore_timestamp)
 {
     g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
@@ -169,8 +171,20 @@ nmvirt_test_daemon_list_dir(GString *out, const char *dir)
     while (handle != NULL && (name = g_dir_read_name(handle)) != NULL)
         g_ptr_array_add(names, g_strdup(name));
     g_ptr_array_sort(names, nmvirt_test_daemon_compare_names);
-    for (guint i = 0; i < names->len; i++)
-        g_string_append_printf(out, "%s\n", (char *)g_ptr_array_index(names, i));
+    for (guint i = 0; i < names->len; i++) {
+        const char *file = g_ptr_array_index(names, i);
+        g_autofree char *path = g_build_filename(dir, file, NULL);
+        g_autofree char *contents = NULL;
+
+        g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
+        if (ignore_timestamp) {
+            g_autofree char *without = nmvirt_test_daemon_drop_lines(contents, "timestamp=");
+
+            g_free(contents);
+            contents = g_steal_pointer(&without);
+        }
+        g_string_append_printf(out, "-- %s\n%s", file, contents);
+    }
 }
 
 char *
@@ -187,8 +201,8 @@ nmvirt_test_daemon_snapshot(gboolean ignore_timestamp)
 
         g_string_append(out, dump);
     }
-    nmvirt_test_daemon_list_dir(out, g_getenv("NMVIRT_SANDBOX_KEYFILE_DIR"));
-    nmvirt_test_daemon_list_dir(out, g_getenv("NMVIRT_SANDBOX_RUN_KEYFILE_DIR"));
+    nmvirt_test_daemon_list_dir(out, g_getenv("NMVIRT_SANDBOX_KEYFILE_DIR"), ignore_timestamp);
+    nmvirt_test_daemon_list_dir(out, g_getenv("NMVIRT_SANDBOX_RUN_KEYFILE_DIR"), ignore_timestamp);
     return g_string_free(out, FALSE);
 }
 

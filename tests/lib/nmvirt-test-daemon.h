@@ -33,7 +33,8 @@ void nmvirt_test_daemon_delete_all_profiles(void);
 char *nmvirt_test_daemon_profile_dump(const char *uuid, gboolean ignore_timestamp);
 
 /* nmvirt_test_daemon_profile_dump() of every profile, sorted by UUID, plus
- * the listing of the keyfile directories in /etc and /run. */
+ * every file of the keyfile directories in /etc and /run with its contents
+ * (without timestamp= lines when @ignore_timestamp). */
 char *nmvirt_test_daemon_snapshot(gboolean ignore_timestamp);
 
 /* Asserts @after equals @before (snapshots, dumps); on a difference
