@@ -57,16 +57,8 @@ cli_fails_argv(const char *fragment, const char *const *args)
 #define cli_fails(fragment, ...)                                                                   \
     cli_fails_argv((fragment), (const char *const[]){ __VA_ARGS__, NULL })
 
-/* Whether the command fails (a device or profile that is not there). */
-static gboolean
-fails(const char *const *argv)
-{
-    int status = 0;
-    g_autofree char *out = nmvirt_test_daemon_run_argv(argv, TRUE, &status, NULL);
-
-    return !g_spawn_check_wait_status(status, NULL);
-}
-#define assert_fails(...) g_assert_true(fails((const char *const[]){ __VA_ARGS__, NULL }))
+/* The command fails (a device or profile that is not there). */
+#define assert_fails(...) g_assert_false(nmvirt_test_run_ok(__VA_ARGS__))
 
 static void
 assert_contains(const char *text, const char *fragment)
@@ -166,19 +158,6 @@ eventually(const char *const *argv, const char *fragment)
         g_usleep(100 * 1000);
     }
     return FALSE;
-}
-
-static void
-fixture_setup(gpointer *fixture, gconstpointer data)
-{
-    nmvirt_test_daemon_delete_all_profiles();
-}
-
-static void
-fixture_teardown(gpointer *fixture, gconstpointer data)
-{
-    g_unsetenv("NMVIRT_TEST_FAIL_AFTER_WRITES");
-    nmvirt_test_daemon_delete_all_profiles();
 }
 
 /* Coexistence ------------------------------------------------------------ */
@@ -816,7 +795,7 @@ main(int argc, char **argv)
     if (g_getenv("NMVIRT") == NULL)
         g_error("NMVIRT must name the nmvirt command (see tests/integration/meson.build)");
 
-#define ADD(path, func) g_test_add(path, gpointer, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) nmvirt_test_daemon_add_clean(path, func)
     ADD("/nmvirt/daemon/coexist/redefine-keeps-foreign", test_coexist_redefine);
     ADD("/nmvirt/daemon/coexist/nmcli-edit-beats-hint", test_coexist_nmcli_edit);
     ADD("/nmvirt/daemon/coexist/others-untouched", test_coexist_others_untouched);

@@ -2,7 +2,7 @@
 /*
  * NmvirtClient against a real NetworkManager: define, undefine, takeover,
  * the journal's restore, queries, NetworkManager down, an unmanaged device.
- * Runs INSIDE nmvirt-sandbox (see meson-client.txt here):
+ * Runs INSIDE nmvirt-sandbox (see meson.build here):
  *
  *   nmvirt-sandbox --ns --dhcp --nics 4 -- build/tests/integration/test-client
  *
@@ -18,6 +18,7 @@
 #include "nmvirt-client-private.h"
 #include "nmvirt-error.h"
 #include "nmvirt-map.h"
+#include "nmvirt-test-daemon.h"
 #include "nmvirt-test-util.h"
 #include "nmvirt-xml.h"
 
@@ -72,146 +73,15 @@ static const char bridge_bond_changed[] = "<interface type='bridge' name='br1'>\
 
 /* Helpers ---------------------------------------------------------------- */
 
-/* Runs ARGV; asserts exit 0 unless @may_fail. Returns stdout. */
-static char *
-run_argv(const char *const *argv, gboolean may_fail, int *status)
-{
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    g_autoptr(GError) error = NULL;
-    int wait_status = 0;
-    g_autofree char *command = g_strjoinv(" ", (char **)argv);
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                      &wait_status, &error))
-        g_error("cannot run %s: %s", command, error->message);
-    if (status != NULL)
-        *status = wait_status;
-    if (!may_fail && !g_spawn_check_wait_status(wait_status, NULL))
-        g_error("%s failed (%d): %s%s", command, wait_status, out, err);
-    g_debug("%s: %s", command, out);
-    return g_steal_pointer(&out);
-}
-
-#define run(...)            run_argv((const char *const[]){ __VA_ARGS__, NULL }, FALSE, NULL)
-#define run_status(st, ...) run_argv((const char *const[]){ __VA_ARGS__, NULL }, TRUE, (st))
-
-static char *
-strip(char *text)
-{
-    return g_strstrip(text);
-}
-
-static NmvirtClient *
-client_new(void)
-{
-    g_autoptr(GError) error = NULL;
-    NmvirtClient *client = nmvirt_client_new(NULL, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(client);
-    return client;
-}
-
-typedef struct {
-    gboolean done;
-    GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    Wait *wait = user_data;
-
-    wait->result = g_object_ref(result);
-    wait->done = TRUE;
-}
-
-/* Deletes every profile but NetworkManager's generated ones. */
-static void
-delete_all_profiles(void)
-{
-    g_autoptr(NmvirtClient) client = client_new();
-    g_autoptr(GPtrArray) profiles = nmvirt_client_get_profiles(client);
-    GMainContext *context = nm_client_get_main_context(nmvirt_client_get_nm_client(client));
-
-    g_main_context_push_thread_default(context);
-    for (guint i = 0; i < profiles->len; i++) {
-        NMRemoteConnection *profile = g_ptr_array_index(profiles, i);
-        g_autoptr(GError) error = NULL;
-        Wait wait = { FALSE, NULL };
-
-        nm_remote_connection_delete_async(profile, NULL, wait_cb, &wait);
-        nmvirt_client_iterate_until(client, &wait.done);
-        nm_remote_connection_delete_finish(profile, wait.result, &error);
-        g_assert_no_error(error);
-        g_object_unref(wait.result);
-    }
-    g_main_context_pop_thread_default(context);
-}
-
-static int
-compare_names(gconstpointer a, gconstpointer b)
-{
-    return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void
-append_dir(GString *out, const char *dir)
-{
-    g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    const char *name = NULL;
-
-    g_string_append_printf(out, "== %s\n", dir);
-    if (handle == NULL)
-        return;
-    while ((name = g_dir_read_name(handle)) != NULL)
-        g_ptr_array_add(names, g_strdup(name));
-    g_ptr_array_sort(names, compare_names);
-    for (guint i = 0; i < names->len; i++) {
-        g_autofree char *path = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
-        g_autofree char *contents = NULL;
-
-        g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
-        g_string_append_printf(out, "-- %s\n%s", (char *)g_ptr_array_index(names, i), contents);
-    }
-}
-
-static int
-compare_uuid(gconstpointer a, gconstpointer b)
-{
-    return g_strcmp0(nm_connection_get_uuid(NM_CONNECTION(*(NMConnection *const *)a)),
-                     nm_connection_get_uuid(NM_CONNECTION(*(NMConnection *const *)b)));
-}
-
-/* Everything about the profiles, as a fresh client sees them (so the
- * cache of the client under test cannot hide anything), plus the keyfiles
- * in /etc and /run. */
-static char *
-snapshot(void)
-{
-    g_autoptr(NmvirtClient) client = client_new();
-    g_autoptr(GPtrArray) profiles = nmvirt_client_get_profiles(client);
-    GString *out = g_string_new(NULL);
-
-    g_ptr_array_sort(profiles, compare_uuid);
-    for (guint i = 0; i < profiles->len; i++) {
-        NMRemoteConnection *profile = g_ptr_array_index(profiles, i);
-        g_autoptr(GVariant) settings = g_variant_ref_sink(
-            nm_connection_to_dbus(NM_CONNECTION(profile), NM_CONNECTION_SERIALIZE_ALL));
-        g_autofree char *text = g_variant_print(settings, FALSE);
-
-        g_string_append_printf(out, "%s unsaved=%d flags=%u file=%s\n  %s\n",
-                               nm_connection_get_uuid(NM_CONNECTION(profile)),
-                               nm_remote_connection_get_unsaved(profile),
-                               (guint)nm_remote_connection_get_flags(profile),
-                               nm_remote_connection_get_filename(profile), text);
-    }
-    append_dir(out, g_getenv("NMVIRT_SANDBOX_KEYFILE_DIR"));
-    append_dir(out, g_getenv("NMVIRT_SANDBOX_RUN_KEYFILE_DIR"));
-    return g_string_free(out, FALSE);
-}
+#define run         nmvirt_test_run
+#define run_ok      nmvirt_test_run_ok
+#define client_new  nmvirt_test_daemon_client_new
+#define snapshot    nmvirt_test_daemon_snapshot
+#define assert_same nmvirt_test_daemon_assert_same
+#define nmcli_field nmvirt_test_daemon_nmcli_field
+#define user_data   nmvirt_test_daemon_user_data
+#define define      nmvirt_test_daemon_define
+#define undefine    nmvirt_test_daemon_undefine
 
 /* The runtime state of a device: NetworkManager's state and active
  * profile, and the kernel's link and addresses. */
@@ -230,62 +100,7 @@ device_state(const char *iface)
 static void
 assert_no_kernel_device(const char *iface)
 {
-    int status = 0;
-    g_autofree char *out = run_status(&status, "ip", "link", "show", "dev", iface);
-
-    g_assert_false(g_spawn_check_wait_status(status, NULL));
-}
-
-static char *
-nmcli_field(const char *field, const char *uuid)
-{
-    return strip(run("nmcli", "-g", field, "connection", "show", uuid));
-}
-
-/* User data @key of profile @uuid as a fresh client sees it, and as its
- * keyfile says (nmcli does not show user data). */
-static char *
-user_data(const char *uuid, const char *key)
-{
-    g_autoptr(NmvirtClient) client = client_new();
-    NMRemoteConnection *profile =
-        nm_client_get_connection_by_uuid(nmvirt_client_get_nm_client(client), uuid);
-    NMSettingUser *s_user = NULL;
-    g_autoptr(GKeyFile) keyfile = g_key_file_new();
-    g_autoptr(GError) error = NULL;
-    g_autofree char *from_file = NULL;
-    const char *value = NULL;
-
-    g_assert_nonnull(profile);
-    s_user =
-        NM_SETTING_USER(nm_connection_get_setting(NM_CONNECTION(profile), NM_TYPE_SETTING_USER));
-    value = s_user != NULL ? nm_setting_user_get_data(s_user, key) : NULL;
-    g_assert_true(g_key_file_load_from_file(keyfile, nm_remote_connection_get_filename(profile),
-                                            G_KEY_FILE_NONE, &error));
-    g_assert_no_error(error);
-    from_file = g_key_file_get_string(keyfile, "user", key, NULL);
-    g_assert_cmpstr(from_file, ==, value);
-    return g_strdup(value);
-}
-
-static char *
-define(NmvirtClient *client, const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    char *name = nmvirt_client_define(client, xml, NULL, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(name);
-    return name;
-}
-
-static void
-undefine(NmvirtClient *client, const char *name)
-{
-    g_autoptr(GError) error = NULL;
-
-    g_assert_true(nmvirt_client_undefine(client, name, NULL, &error));
-    g_assert_no_error(error);
+    g_assert_false(run_ok("ip", "link", "show", "dev", iface));
 }
 
 /* The profiles nmvirt_map_to_nm() makes for @xml: expected UUIDs and ids. */
@@ -319,20 +134,6 @@ assert_list(NmvirtClient *client, NmvirtListFlags flags, const char *const *expe
 
     g_assert_no_error(error);
     assert_strv(names, expected);
-}
-
-/* Setup: nothing but generated profiles, every NIC disconnected. */
-static void
-fixture_setup(gpointer *fixture, gconstpointer data)
-{
-    delete_all_profiles();
-}
-
-static void
-fixture_teardown(gpointer *fixture, gconstpointer data)
-{
-    g_unsetenv("NMVIRT_TEST_FAIL_AFTER_WRITES");
-    delete_all_profiles();
 }
 
 /* Tests ------------------------------------------------------------------ */
@@ -414,9 +215,7 @@ test_define_redefine(gpointer *fixture, gconstpointer data)
     g_autofree char *xml = NULL;
     g_autofree char *zone = NULL;
     g_autofree char *stp = NULL;
-    g_autofree char *out = NULL;
     g_autoptr(GError) error = NULL;
-    int status = 0;
 
     /* a setting the XML has no words for, set with nmcli, survives */
     g_free(run("nmcli", "connection", "modify", br0_uuid, "connection.zone", "trusted"));
@@ -426,8 +225,7 @@ test_define_redefine(gpointer *fixture, gconstpointer data)
     /* same UUIDs, dropped port deleted, others updated in place */
     g_free(nmcli_field("connection.id", br0_uuid));
     g_free(nmcli_field("connection.id", eth0_uuid));
-    out = run_status(&status, "nmcli", "-g", "connection.id", "connection", "show", eth1_uuid);
-    g_assert_false(g_spawn_check_wait_status(status, NULL));
+    g_assert_false(run_ok("nmcli", "-g", "connection.id", "connection", "show", eth1_uuid));
     zone = nmcli_field("connection.zone", br0_uuid);
     g_assert_cmpstr(zone, ==, "trusted");
     stp = nmcli_field("bridge.stp", br0_uuid);
@@ -452,11 +250,11 @@ test_define_redefine(gpointer *fixture, gconstpointer data)
 
     /* the same document again writes nothing: the keyfiles are untouched */
     {
-        g_autofree char *before = snapshot();
+        g_autofree char *before = snapshot(FALSE);
         g_autofree char *again = define(client, bridge_one_port);
-        g_autofree char *after = snapshot();
+        g_autofree char *after = snapshot(FALSE);
 
-        g_assert_cmpstr(after, ==, before);
+        assert_same(before, after);
     }
 }
 
@@ -469,7 +267,6 @@ test_define_bond(gpointer *fixture, gconstpointer data)
     g_autofree char *name = define(client, bridge_bond);
     g_autofree char *xml = NULL;
     g_autoptr(GError) error = NULL;
-    int status = 0;
 
     g_assert_cmpuint(first->len, ==, 4);
     for (guint i = 0; i < first->len; i++)
@@ -483,10 +280,10 @@ test_define_bond(gpointer *fixture, gconstpointer data)
     /* eth3's member profile is gone, the others kept their UUIDs */
     for (guint i = 0; i < first->len; i++) {
         NMConnection *profile = g_ptr_array_index(first, i);
-        g_autofree char *out = run_status(&status, "nmcli", "-g", "connection.id", "connection",
-                                          "show", nm_connection_get_uuid(profile));
+        gboolean kept = run_ok("nmcli", "-g", "connection.id", "connection", "show",
+                               nm_connection_get_uuid(profile));
 
-        g_assert_cmpint(g_spawn_check_wait_status(status, NULL), ==,
+        g_assert_cmpint(kept, ==,
                         g_strcmp0(nm_connection_get_interface_name(profile), "eth3") != 0);
     }
     xml = nmvirt_client_get_xml(client, "br1", NMVIRT_XML_FLAGS_NONE, &error);
@@ -496,7 +293,7 @@ test_define_bond(gpointer *fixture, gconstpointer data)
     /* undefine removes the bond and its member too */
     undefine(client, "br1");
     {
-        g_autofree char *left = snapshot();
+        g_autofree char *left = snapshot(FALSE);
 
         g_assert_null(strstr(left, "bond0"));
         g_assert_null(strstr(left, "eth2"));
@@ -507,7 +304,7 @@ test_define_bond(gpointer *fixture, gconstpointer data)
 static void
 assert_define_fails(NmvirtClient *client, const char *xml, int code, const char *fragment)
 {
-    g_autofree char *before = snapshot();
+    g_autofree char *before = snapshot(FALSE);
     g_autoptr(GError) error = NULL;
     g_autofree char *name = nmvirt_client_define(client, xml, NULL, &error);
     g_autofree char *after = NULL;
@@ -516,8 +313,8 @@ assert_define_fails(NmvirtClient *client, const char *xml, int code, const char 
     g_assert_error(error, NMVIRT_ERROR, code);
     if (fragment != NULL && strstr(error->message, fragment) == NULL)
         g_error("message '%s' lacks '%s'", error->message, fragment);
-    after = snapshot();
-    g_assert_cmpstr(after, ==, before);
+    after = snapshot(FALSE);
+    assert_same(before, after);
 }
 
 static void
@@ -550,13 +347,13 @@ test_define_invalid(gpointer *fixture, gconstpointer data)
         if (!g_str_has_suffix(file, ".xml"))
             continue;
         g_assert_true(g_file_get_contents(path, &xml, NULL, NULL));
-        before = snapshot();
+        before = snapshot(FALSE);
         name = nmvirt_client_define(client, xml, NULL, &error);
         if (name != NULL)
             g_error("%s: define succeeded", file);
         g_assert_true(error->domain == NMVIRT_ERROR);
-        after = snapshot();
-        g_assert_cmpstr(after, ==, before);
+        after = snapshot(FALSE);
+        assert_same(before, after);
         count++;
     }
     g_assert_cmpuint(count, >=, 30);
@@ -593,7 +390,7 @@ add_dhcp_profile(NmvirtClient *client, const char *id, const char *iface)
     GMainContext *context = nm_client_get_main_context(nmvirt_client_get_nm_client(client));
     g_autoptr(GError) error = NULL;
     g_autoptr(NMRemoteConnection) remote = NULL;
-    Wait wait = { FALSE, NULL };
+    NmvirtTestWait wait = { FALSE, NULL };
 
     g_object_set(s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
                  NM_SETTING_CONNECTION_TYPE, NM_SETTING_WIRED_SETTING_NAME,
@@ -611,8 +408,8 @@ add_dhcp_profile(NmvirtClient *client, const char *id, const char *iface)
     g_main_context_push_thread_default(context);
     nm_client_add_connection2(nmvirt_client_get_nm_client(client),
                               nm_connection_to_dbus(connection, NM_CONNECTION_SERIALIZE_ALL),
-                              NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK, NULL, TRUE, NULL, wait_cb,
-                              &wait);
+                              NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK, NULL, TRUE, NULL,
+                              nmvirt_test_daemon_wait_cb, &wait);
     nmvirt_client_iterate_until(client, &wait.done);
     g_main_context_pop_thread_default(context);
     remote = nm_client_add_connection2_finish(nmvirt_client_get_nm_client(client), wait.result,
@@ -729,7 +526,7 @@ test_define_restore(gpointer *fixture, gconstpointer data)
     g_free(run("nmcli", "connection", "modify", own, "connection.autoconnect-priority", "10"));
     /* one profile kept in memory only (/run) */
     g_free(run("nmcli", "connection", "modify", "--temporary", other, "ipv4.dhcp-timeout", "30"));
-    before = snapshot();
+    before = snapshot(FALSE);
     g_assert_nonnull(strstr(before, "unsaved=1"));
 
     for (n = 0;; n++) {
@@ -745,8 +542,8 @@ test_define_restore(gpointer *fixture, gconstpointer data)
         g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INTERNAL);
         g_assert_nonnull(strstr(error->message, "test hook"));
         g_clear_error(&error);
-        after = snapshot();
-        g_assert_cmpstr(after, ==, before);
+        after = snapshot(FALSE);
+        assert_same(before, after);
         /* and the client under test sees the old state again */
         {
             g_autofree char *inactive =
@@ -772,7 +569,7 @@ test_define_restore(gpointer *fixture, gconstpointer data)
 
     /* undefine too: every partial undefine is undone */
     g_clear_pointer(&before, g_free);
-    before = snapshot();
+    before = snapshot(FALSE);
     for (n = 0;; n++) {
         g_autofree char *value = g_strdup_printf("%u", n);
         g_autoptr(GError) error = NULL;
@@ -782,8 +579,8 @@ test_define_restore(gpointer *fixture, gconstpointer data)
         if (nmvirt_client_undefine(client, "br0", NULL, &error))
             break;
         g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INTERNAL);
-        after = snapshot();
-        g_assert_cmpstr(after, ==, before);
+        after = snapshot(FALSE);
+        assert_same(before, after);
     }
     g_unsetenv("NMVIRT_TEST_FAIL_AFTER_WRITES");
     /* 4 deletes and one resume */
@@ -794,15 +591,15 @@ static void
 test_undefine_bridge(gpointer *fixture, gconstpointer data)
 {
     g_autoptr(NmvirtClient) client = client_new();
-    g_autofree char *before = snapshot();
+    g_autofree char *before = snapshot(FALSE);
     g_autofree char *after = NULL;
     g_autoptr(GError) error = NULL;
     const char *const none[] = { NULL };
 
     g_free(define(client, bridge_two_ports));
     undefine(client, "br0");
-    after = snapshot();
-    g_assert_cmpstr(after, ==, before);
+    after = snapshot(FALSE);
+    assert_same(before, after);
     assert_list(client, NMVIRT_LIST_FLAGS_NONE, none);
 
     g_assert_false(nmvirt_client_undefine(client, "br0", NULL, &error));
@@ -814,7 +611,7 @@ static void
 test_query_mac(gpointer *fixture, gconstpointer data)
 {
     g_autoptr(NmvirtClient) client = client_new();
-    g_autofree char *device_mac = strip(run("cat", "/sys/class/net/eth2/address"));
+    g_autofree char *device_mac = g_strstrip(run("cat", "/sys/class/net/eth2/address"));
     g_autofree char *xml = g_strdup_printf("<interface type='ethernet' name='eth2'>"
                                            "<mac address='%s'/></interface>",
                                            device_mac);
@@ -863,22 +660,6 @@ test_query_generated(gpointer *fixture, gconstpointer data)
     g_assert_false(nmvirt_client_has_interface(client, "lo"));
 }
 
-static void
-async_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    Wait *wait = user_data;
-
-    wait->result = g_object_ref(result);
-    wait->done = TRUE;
-}
-
-static void
-iterate(GMainContext *context, Wait *wait)
-{
-    while (!wait->done)
-        g_main_context_iteration(context, TRUE);
-}
-
 /* The asynchronous API in a context of the caller's: the client lives
  * there, every callback comes there, and disposing of the client leaves
  * nothing behind in it. */
@@ -889,20 +670,16 @@ test_define_async(gpointer *fixture, gconstpointer data)
     g_autoptr(NmvirtClient) client = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *name = NULL;
-    Wait wait = { FALSE, NULL };
+    NmvirtTestWait wait = { FALSE, NULL };
 
     g_main_context_push_thread_default(context);
-    nmvirt_client_new_async(NULL, async_done_cb, &wait);
-    iterate(context, &wait);
-    client = nmvirt_client_new_finish(wait.result, &error);
-    g_assert_no_error(error);
-    g_clear_object(&wait.result);
+    client = nmvirt_test_daemon_client_new_async();
     g_assert_true(nm_client_get_main_context(nmvirt_client_get_nm_client(client)) == context);
 
     wait.done = FALSE;
-    nmvirt_client_define_async(client, bridge_two_ports, NULL, async_done_cb, &wait);
+    nmvirt_client_define_async(client, bridge_two_ports, NULL, nmvirt_test_daemon_wait_cb, &wait);
     g_assert_false(wait.done);
-    iterate(context, &wait);
+    nmvirt_test_daemon_wait(context, &wait);
     name = nmvirt_client_define_finish(client, wait.result, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(name, ==, "br0");
@@ -911,16 +688,16 @@ test_define_async(gpointer *fixture, gconstpointer data)
 
     /* an invalid document fails through the callback too */
     wait.done = FALSE;
-    nmvirt_client_define_async(client, "<interface/>", NULL, async_done_cb, &wait);
-    iterate(context, &wait);
+    nmvirt_client_define_async(client, "<interface/>", NULL, nmvirt_test_daemon_wait_cb, &wait);
+    nmvirt_test_daemon_wait(context, &wait);
     g_assert_null(nmvirt_client_define_finish(client, wait.result, &error));
     g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INVALID_XML);
     g_clear_error(&error);
     g_clear_object(&wait.result);
 
     wait.done = FALSE;
-    nmvirt_client_undefine_async(client, "br0", NULL, async_done_cb, &wait);
-    iterate(context, &wait);
+    nmvirt_client_undefine_async(client, "br0", NULL, nmvirt_test_daemon_wait_cb, &wait);
+    nmvirt_test_daemon_wait(context, &wait);
     g_assert_true(nmvirt_client_undefine_finish(client, wait.result, &error));
     g_assert_no_error(error);
     g_clear_object(&wait.result);
@@ -929,18 +706,19 @@ test_define_async(gpointer *fixture, gconstpointer data)
     /* a cancelled define writes nothing */
     {
         g_autoptr(GCancellable) cancellable = g_cancellable_new();
-        g_autofree char *before = snapshot();
+        g_autofree char *before = snapshot(FALSE);
         g_autofree char *after = NULL;
 
         wait.done = FALSE;
-        nmvirt_client_define_async(client, bridge_two_ports, cancellable, async_done_cb, &wait);
+        nmvirt_client_define_async(client, bridge_two_ports, cancellable,
+                                   nmvirt_test_daemon_wait_cb, &wait);
         g_cancellable_cancel(cancellable);
-        iterate(context, &wait);
+        nmvirt_test_daemon_wait(context, &wait);
         g_assert_null(nmvirt_client_define_finish(client, wait.result, &error));
         g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
         g_clear_object(&wait.result);
-        after = snapshot();
-        g_assert_cmpstr(after, ==, before);
+        after = snapshot(FALSE);
+        assert_same(before, after);
     }
 
     g_clear_object(&client);
@@ -1029,7 +807,7 @@ test_define_unmanaged(gpointer *fixture, gconstpointer data)
                                       -1, &error));
     g_assert_no_error(error);
     nm_restart("3");
-    state = strip(run("nmcli", "-g", "GENERAL.STATE", "device", "show", "eth3"));
+    state = g_strstrip(run("nmcli", "-g", "GENERAL.STATE", "device", "show", "eth3"));
     g_assert_cmpstr(state, ==, "10 (unmanaged)");
 
     client = client_new();
@@ -1053,10 +831,9 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
 
     /* never against the host's NetworkManager */
-    if (g_getenv("NMVIRT_SANDBOX") == NULL || g_getenv("NMVIRT_SANDBOX_KEYFILE_DIR") == NULL)
-        g_error("run me inside nmvirt-sandbox (see tests/integration/meson-client.txt)");
+    nmvirt_test_daemon_require_sandbox();
 
-#define ADD(path, func) g_test_add(path, gpointer, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) nmvirt_test_daemon_add_clean(path, func)
     ADD("/nmvirt/daemon/define/bridge", test_define_bridge);
     ADD("/nmvirt/daemon/define/redefine", test_define_redefine);
     ADD("/nmvirt/daemon/define/bridge-over-bond", test_define_bond);

@@ -35,6 +35,31 @@ nmvirt_test_daemon_run_argv(const char *const *argv, gboolean may_fail, int *sta
     return g_steal_pointer(&out);
 }
 
+gboolean
+nmvirt_test_daemon_run_ok(const char *const *argv)
+{
+    int status = 0;
+    g_autofree char *out = nmvirt_test_daemon_run_argv(argv, TRUE, &status, NULL);
+
+    return g_spawn_check_wait_status(status, NULL);
+}
+
+void
+nmvirt_test_daemon_wait_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    NmvirtTestWait *wait = user_data;
+
+    wait->result = g_object_ref(result);
+    wait->done = TRUE;
+}
+
+void
+nmvirt_test_daemon_wait(GMainContext *context, NmvirtTestWait *wait)
+{
+    while (!wait->done)
+        g_main_context_iteration(context, TRUE);
+}
+
 NmvirtClient *
 nmvirt_test_daemon_client_new(void)
 {
@@ -46,18 +71,41 @@ nmvirt_test_daemon_client_new(void)
     return client;
 }
 
-typedef struct {
-    gboolean done;
-    GAsyncResult *result;
-} NmvirtTestWait;
-
-static void
-nmvirt_test_daemon_wait_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+NmvirtClient *
+nmvirt_test_daemon_client_new_async(void)
 {
-    NmvirtTestWait *wait = user_data;
+    g_autoptr(GMainContext) context = g_main_context_ref_thread_default();
+    g_autoptr(GError) error = NULL;
+    NmvirtTestWait wait = { FALSE, NULL };
+    NmvirtClient *client = NULL;
 
-    wait->result = g_object_ref(result);
-    wait->done = TRUE;
+    nmvirt_client_new_async(NULL, nmvirt_test_daemon_wait_cb, &wait);
+    nmvirt_test_daemon_wait(context, &wait);
+    client = nmvirt_client_new_finish(wait.result, &error);
+    g_object_unref(wait.result);
+    g_assert_no_error(error);
+    g_assert_nonnull(client);
+    return client;
+}
+
+char *
+nmvirt_test_daemon_define(NmvirtClient *client, const char *xml)
+{
+    g_autoptr(GError) error = NULL;
+    char *name = nmvirt_client_define(client, xml, NULL, &error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(name);
+    return name;
+}
+
+void
+nmvirt_test_daemon_undefine(NmvirtClient *client, const char *name)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(nmvirt_client_undefine(client, name, NULL, &error));
+    g_assert_no_error(error);
 }
 
 void
@@ -80,6 +128,19 @@ nmvirt_test_daemon_delete_all_profiles(void)
         g_object_unref(wait.result);
     }
     g_main_context_pop_thread_default(context);
+}
+
+void
+nmvirt_test_daemon_setup_clean(gpointer *fixture, gconstpointer data)
+{
+    nmvirt_test_daemon_delete_all_profiles();
+}
+
+void
+nmvirt_test_daemon_teardown_clean(gpointer *fixture, gconstpointer data)
+{
+    g_unsetenv("NMVIRT_TEST_FAIL_AFTER_WRITES");
+    nmvirt_test_daemon_delete_all_profiles();
 }
 
 static char *

@@ -21,11 +21,47 @@ char *nmvirt_test_daemon_run_argv(const char *const *argv, gboolean may_fail, in
 #define nmvirt_test_run(...)                                                                       \
     nmvirt_test_daemon_run_argv((const char *const[]){ __VA_ARGS__, NULL }, FALSE, NULL, NULL)
 
+/* Runs @argv (no shell); whether it exits 0. Its output goes to g_debug(). */
+gboolean nmvirt_test_daemon_run_ok(const char *const *argv);
+#define nmvirt_test_run_ok(...)                                                                    \
+    nmvirt_test_daemon_run_ok((const char *const[]){ __VA_ARGS__, NULL })
+
+/* An asynchronous call waited for: nmvirt_test_daemon_wait_cb() as its
+ * callback with the NmvirtTestWait as user data; @result is a reference. */
+typedef struct {
+    gboolean done;
+    GAsyncResult *result;
+} NmvirtTestWait;
+
+void nmvirt_test_daemon_wait_cb(GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* Iterates @context until @wait is done. */
+void nmvirt_test_daemon_wait(GMainContext *context, NmvirtTestWait *wait);
+
 /* A client on a private context (nmvirt_client_new()). */
 NmvirtClient *nmvirt_test_daemon_client_new(void);
 
+/* A client of nmvirt_client_new_async() on the thread-default context,
+ * which this iterates until the client is there. */
+NmvirtClient *nmvirt_test_daemon_client_new_async(void);
+
+/* nmvirt_client_define() succeeds; returns the interface's name. */
+char *nmvirt_test_daemon_define(NmvirtClient *client, const char *xml);
+
+/* nmvirt_client_undefine() succeeds. */
+void nmvirt_test_daemon_undefine(NmvirtClient *client, const char *name);
+
 /* Deletes every profile but NetworkManager's generated ones. */
 void nmvirt_test_daemon_delete_all_profiles(void);
+
+/* The fixture of tests that start and end with no profiles but
+ * NetworkManager's generated ones; the teardown also unsets
+ * NMVIRT_TEST_FAIL_AFTER_WRITES, which a failed case may leave set. */
+void nmvirt_test_daemon_setup_clean(gpointer *fixture, gconstpointer data);
+void nmvirt_test_daemon_teardown_clean(gpointer *fixture, gconstpointer data);
+#define nmvirt_test_daemon_add_clean(path, func)                                                   \
+    g_test_add((path), gpointer, NULL, nmvirt_test_daemon_setup_clean, (func),                     \
+               nmvirt_test_daemon_teardown_clean)
 
 /* Everything about the profile with @uuid as a fresh client sees it (every
  * setting, unsaved flag, flags, file name) plus its keyfile; "" when there
