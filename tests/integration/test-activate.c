@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Start, stop, the "active" rule and the live document against a real
- * NetworkManager. Runs INSIDE nmvirt-sandbox (see meson-activate.txt):
+ * NetworkManager. Runs INSIDE nmvirt-sandbox (see meson.build here):
  *
  *   nmvirt-sandbox --ns --dhcp --nics 4 -- test-activate -s /nmvirt/daemon/live/bond-vlan
  *   nmvirt-sandbox --vm --nics 2 -- test-activate -p /nmvirt/daemon/live/bond-vlan
@@ -24,52 +24,17 @@
 
 #include "nmvirt-client-private.h"
 #include "nmvirt-error.h"
+#include "nmvirt-test-daemon.h"
+#include "nmvirt-test-util.h"
 #include "nmvirt-xml.h"
 
 static NmvirtClient *test_client;
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-/* Runs @command_line (no shell), asserts exit 0, returns stdout. */
-static char *
-test_run(const char *command_line)
-{
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    g_autoptr(GError) error = NULL;
-    int status = 0;
-
-    if (!g_spawn_command_line_sync(command_line, &out, &err, &status, &error))
-        g_error("%s: %s", command_line, error->message);
-    if (!g_spawn_check_wait_status(status, &error))
-        g_error("%s: %s\n%s", command_line, error->message, err);
-    return g_steal_pointer(&out);
-}
-
-/* Runs @command_line through the shell; returns its exit code. */
-static int
-test_sh(const char *command_line)
-{
-    g_autofree char *quoted = g_shell_quote(command_line);
-    g_autofree char *full = g_strdup_printf("sh -c %s", quoted);
-    g_autoptr(GError) error = NULL;
-    int status = 0;
-
-    if (!g_spawn_command_line_sync(full, NULL, NULL, &status, &error))
-        g_error("%s: %s", command_line, error->message);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static char *
-test_sysfs(const char *ifname, const char *attribute)
-{
-    g_autofree char *path = g_build_filename("/sys/class/net", ifname, attribute, NULL);
-    g_autofree char *contents = NULL;
-
-    if (!g_file_get_contents(path, &contents, NULL, NULL))
-        return NULL;
-    return g_strdup(g_strstrip(contents));
-}
+#define test_run         nmvirt_test_run
+#define test_sysfs       nmvirt_test_daemon_sysfs
+#define test_define(xml) g_free(nmvirt_test_daemon_define(test_client, (xml)))
 
 static gboolean
 test_link_exists(const char *ifname)
@@ -77,16 +42,6 @@ test_link_exists(const char *ifname)
     g_autofree char *path = g_build_filename("/sys/class/net", ifname, NULL);
 
     return g_file_test(path, G_FILE_TEST_IS_DIR);
-}
-
-static void
-test_define(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree char *name = nmvirt_client_define(test_client, xml, NULL, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(name);
 }
 
 /* Starts @name, asserts success, reports how long it took. */
@@ -137,9 +92,7 @@ test_live(const char *name, char **xml_out)
     g_assert_no_error(error);
     g_assert_nonnull(xml);
     g_test_message("live XML of %s:\n%s", name, xml);
-    def = nmvirt_xml_parse_string(xml, -1, "live", &error);
-    g_assert_no_error(error);
-    g_assert_nonnull(def);
+    def = nmvirt_test_parse(xml, "live");
     /* live state only: no configuration */
     g_assert_cmpint(def->start_mode, ==, NMVIRT_START_MODE_UNSET);
     g_assert_cmpuint(def->mtu, ==, 0);
@@ -226,19 +179,17 @@ test_setup(TestFixture *fixture, gconstpointer user_data)
 static void
 test_teardown(TestFixture *fixture, gconstpointer user_data)
 {
-    g_autofree char *profiles = test_run("nmcli -t -f UUID,TYPE connection show");
+    g_autofree char *profiles = test_run("nmcli", "-t", "-f", "UUID,TYPE", "connection", "show");
     g_auto(GStrv) lines = g_strsplit(profiles, "\n", -1);
 
-    test_sh("ip link del vnet0 2>/dev/null");
+    /* the tap that live/bridge-tap adds; no error when there is none */
+    (void)nmvirt_test_run_ok("ip", "link", "del", "vnet0");
     for (guint i = 0; lines[i] != NULL; i++) {
         g_auto(GStrv) fields = g_strsplit(lines[i], ":", 2);
-        g_autofree char *command = NULL;
-        g_autofree char *out = NULL;
 
         if (g_strv_length(fields) != 2 || g_str_has_suffix(fields[1], "loopback"))
             continue;
-        command = g_strdup_printf("nmcli connection delete uuid %s", fields[0]);
-        out = test_run(command);
+        g_free(test_run("nmcli", "connection", "delete", "uuid", fields[0]));
     }
     test_wait_gone("br0");
     test_wait_gone("bond0");
@@ -268,7 +219,7 @@ test_start_ethernet_static(TestFixture *fixture, gconstpointer user_data)
     g_assert_false(test_is_active("eth0"));
     test_start("eth0", 0);
     g_assert_true(test_is_active("eth0"));
-    addresses = test_run("ip -o addr show dev eth0");
+    addresses = test_run("ip", "-o", "addr", "show", "dev", "eth0");
     g_assert_nonnull(strstr(addresses, "192.0.2.10/24"));
     g_assert_nonnull(strstr(addresses, "2001:db8:a::10/64"));
     test_stop("eth0");
@@ -368,16 +319,15 @@ static void
 test_peer3_set_dhcp(gboolean serve)
 {
     const char *netns = g_getenv("NMVIRT_SANDBOX_PEER_NETNS");
-    g_autofree char *command = NULL;
 
     g_assert_nonnull(netns);
-    if (serve)
-        command = g_strdup_printf("ip -n %1$s addr replace 198.18.3.1/24 dev peer3 && "
-                                  "ip -n %1$s addr replace 2001:db8:4::1/64 dev peer3 nodad",
-                                  netns);
-    else
-        command = g_strdup_printf("ip -n %s addr flush dev peer3", netns);
-    g_assert_cmpint(test_sh(command), ==, 0);
+    if (serve) {
+        g_free(test_run("ip", "-n", netns, "addr", "replace", "198.18.3.1/24", "dev", "peer3"));
+        g_free(test_run("ip", "-n", netns, "addr", "replace", "2001:db8:4::1/64", "dev", "peer3",
+                        "nodad"));
+    } else {
+        g_free(test_run("ip", "-n", netns, "addr", "flush", "dev", "peer3"));
+    }
 }
 
 static const char test_eth3_dhcp[] = "<interface type='ethernet' name='eth3'>"
@@ -391,7 +341,8 @@ static const char test_eth3_dhcp[] = "<interface type='ethernet' name='eth3'>"
 static void
 test_assert_nothing_active(const char *name)
 {
-    g_autofree char *active = test_run("nmcli -t -f UUID connection show --active");
+    g_autofree char *active =
+        test_run("nmcli", "-t", "-f", "UUID", "connection", "show", "--active");
     NMRemoteConnection *profile = nmvirt_client_find_profile(test_client, name);
 
     g_assert_false(test_is_active(name));
@@ -430,7 +381,7 @@ test_start_failed(TestFixture *fixture, gconstpointer user_data)
 
     test_peer3_set_dhcp(FALSE);
     test_define(test_eth3_dhcp);
-    out = test_run("nmcli connection modify eth3 ipv4.dhcp-timeout 2");
+    out = test_run("nmcli", "connection", "modify", "eth3", "ipv4.dhcp-timeout", "2");
     t0 = g_get_monotonic_time();
     g_assert_false(nmvirt_client_start(test_client, "eth3", 30000, NULL, &error));
     g_test_message("%s (%.0f ms)", error->message, (g_get_monotonic_time() - t0) / 1000.0);
@@ -491,7 +442,7 @@ test_start_bridge(TestFixture *fixture, gconstpointer user_data)
     test_start("br0", 0);
     g_assert_true(test_is_active("br0"));
     /* the ports came along, and start waited for them */
-    ports = test_run("ip -o link show master br0");
+    ports = test_run("ip", "-o", "link", "show", "master", "br0");
     g_assert_nonnull(strstr(ports, ": eth0"));
     g_assert_nonnull(strstr(ports, ": eth1"));
     test_stop("br0");
@@ -533,9 +484,9 @@ test_live_bridge_tap(TestFixture *fixture, gconstpointer user_data)
 
     test_define(test_br0);
     test_start("br0", 0);
-    out = test_run("ip tuntap add dev vnet0 mode tap");
+    out = test_run("ip", "tuntap", "add", "dev", "vnet0", "mode", "tap");
     g_clear_pointer(&out, g_free);
-    out = test_run("ip link set vnet0 master br0 up");
+    out = test_run("ip", "link", "set", "vnet0", "master", "br0", "up");
     live = test_live("br0", NULL);
     g_assert_cmpuint(live->members->len, ==, 3);
     tap = nmvirt_iface_def_find(live, "vnet0");
@@ -632,9 +583,9 @@ test_stop_ethernet(TestFixture *fixture, gconstpointer user_data)
     test_start("eth0", 0);
     test_stop("eth0");
     g_assert_false(test_is_active("eth0"));
-    addresses = test_run("ip -o addr show dev eth0");
+    addresses = test_run("ip", "-o", "addr", "show", "dev", "eth0");
     g_assert_null(strstr(addresses, "192.0.2.10"));
-    state = test_run("nmcli -g GENERAL.STATE device show eth0");
+    state = test_run("nmcli", "-g", "GENERAL.STATE", "device", "show", "eth0");
     g_assert_nonnull(strstr(state, "disconnected"));
     /* not active any more: the configuration is what dumpxml shows */
     {
@@ -665,7 +616,7 @@ test_stop_bridge(TestFixture *fixture, gconstpointer user_data)
     g_assert_null(master0);
     master1 = test_sysfs("eth1", "master");
     g_assert_null(master1);
-    active = test_run("nmcli -t -f NAME connection show --active");
+    active = test_run("nmcli", "-t", "-f", "NAME", "connection", "show", "--active");
     g_assert_null(strstr(active, "br0"));
     /* the ports stay down: their autoconnect is blocked like after a user's
      * deactivation, so they do not bring the bridge back */
@@ -739,7 +690,7 @@ test_live_bond_vlan(TestFixture *fixture, gconstpointer user_data)
     g_assert_cmpstr(vlan->vlan_parent, ==, "bond0");
     g_assert_cmpint(vlan->link_state, ==, NMVIRT_LINK_STATE_UP);
     g_assert_true(test_proto_has(vlan->ipv4, "198.51.100.42", 24));
-    ip = test_run("ip -d -o link show bond0.42");
+    ip = test_run("ip", "-d", "-o", "link", "show", "bond0.42");
     g_assert_nonnull(strstr(ip, "vlan protocol 802.1Q id 42"));
 
     test_stop("bond0.42");
@@ -751,14 +702,11 @@ test_live_bond_vlan(TestFixture *fixture, gconstpointer user_data)
 int
 main(int argc, char **argv)
 {
-    g_autoptr(GError) error = NULL;
     int status;
 
     g_test_init(&argc, &argv, NULL);
-    if (g_getenv("NMVIRT_SANDBOX") == NULL)
-        g_error("run me inside nmvirt-sandbox (see tests/integration/meson-activate.txt)");
-    test_client = nmvirt_client_new(NULL, &error);
-    g_assert_no_error(error);
+    nmvirt_test_daemon_require_sandbox();
+    test_client = nmvirt_test_daemon_client_new();
 
     TEST_ADD("/nmvirt/daemon/start/ethernet-static", test_start_ethernet_static);
     TEST_ADD("/nmvirt/daemon/start/already-active", test_start_already_active);

@@ -29,6 +29,8 @@
 #include "nmvirt-enum-types.h"
 #include "nmvirt-error.h"
 #include "nmvirt-iface-def.h"
+#include "nmvirt-test-daemon.h"
+#include "nmvirt-test-util.h"
 #include "nmvirt-xml.h"
 
 /* Waits for one expected event; the window is 200 ms, NetworkManager
@@ -46,6 +48,11 @@ static GPtrArray *test_events; /* (element-type TestEvent) */
 static guint test_cursor;      /* events before it are checked */
 
 /* ---- helpers ---------------------------------------------------------------- */
+
+#define test_sysfs          nmvirt_test_daemon_sysfs
+#define test_parse(xml)     nmvirt_test_parse((xml), "event")
+#define test_define(xml)    g_free(nmvirt_test_daemon_define(test_client, (xml)))
+#define test_undefine(name) nmvirt_test_daemon_undefine(test_client, (name))
 
 static void
 test_event_free(gpointer data)
@@ -103,55 +110,16 @@ test_iterate(guint ms)
         g_main_context_iteration(NULL, TRUE);
 }
 
-/* Runs @command_line through the shell; asserts exit 0. */
-static void
-test_sh(const char *command_line)
-{
-    g_autofree char *quoted = g_shell_quote(command_line);
-    g_autofree char *full = g_strdup_printf("sh -c %s", quoted);
-    g_autofree char *err = NULL;
-    g_autoptr(GError) error = NULL;
-    int status = 0;
-
-    if (!g_spawn_command_line_sync(full, NULL, &err, &status, &error))
-        g_error("%s: %s", command_line, error->message);
-    if (!g_spawn_check_wait_status(status, &error))
-        g_error("%s: %s\n%s", command_line, error->message, err);
-}
-
 /* Sets the peer of NIC ethK (peerK in the sandbox's peer namespace) up or
  * down: ethK's carrier follows. */
 static void
 test_peer_set(guint nic, gboolean up)
 {
     const char *netns = g_getenv("NMVIRT_SANDBOX_PEER_NETNS");
-    g_autofree char *command = NULL;
+    g_autofree char *peer = g_strdup_printf("peer%u", nic);
 
     g_assert_nonnull(netns);
-    command = g_strdup_printf("ip -n %s link set peer%u %s", netns, nic, up ? "up" : "down");
-    test_sh(command);
-}
-
-static char *
-test_sysfs(const char *ifname, const char *attribute)
-{
-    g_autofree char *path = g_build_filename("/sys/class/net", ifname, attribute, NULL);
-    g_autofree char *contents = NULL;
-
-    if (!g_file_get_contents(path, &contents, NULL, NULL))
-        return NULL;
-    return g_strdup(g_strstrip(contents));
-}
-
-static NmvirtIfaceDef *
-test_parse(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    NmvirtIfaceDef *def = nmvirt_xml_parse_string(xml, -1, "event", &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(def);
-    return def;
+    g_free(nmvirt_test_run("ip", "-n", netns, "link", "set", peer, up ? "up" : "down"));
 }
 
 /* A check of an event's XML (parsed). */
@@ -254,25 +222,6 @@ test_teardown(TestFixture *fixture, gconstpointer user_data)
 
 #define TEST_ADD(path, func) g_test_add(path, TestFixture, NULL, test_setup, func, test_teardown)
 
-static void
-test_define(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree char *name = nmvirt_client_define(test_client, xml, NULL, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(name);
-}
-
-static void
-test_undefine(const char *name)
-{
-    g_autoptr(GError) error = NULL;
-
-    g_assert_true(nmvirt_client_undefine(test_client, name, NULL, &error));
-    g_assert_no_error(error);
-}
-
 /* ---- the cases ---------------------------------------------------------------- */
 
 static const char test_eth3[] = "<interface type='ethernet' name='eth3'>"
@@ -372,30 +321,6 @@ test_count_fds(void)
 }
 
 static void
-test_new_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    GAsyncResult **out = user_data;
-
-    *out = g_object_ref(result);
-}
-
-static NmvirtClient *
-test_client_new(void)
-{
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GError) error = NULL;
-    NmvirtClient *client;
-
-    /* on the default context, which the test iterates */
-    nmvirt_client_new_async(NULL, test_new_cb, &result);
-    while (result == NULL)
-        g_main_context_iteration(NULL, TRUE);
-    client = nmvirt_client_new_finish(result, &error);
-    g_assert_no_error(error);
-    return client;
-}
-
-static void
 test_dispose_cb(NmvirtClient *client, const char *name, NmvirtInterfaceEvent event, const char *xml,
                 gpointer user_data)
 {
@@ -413,7 +338,7 @@ test_dispose(TestFixture *fixture, gconstpointer user_data)
 {
     g_autoptr(GError) error = NULL;
     guint fds = test_count_fds();
-    NmvirtClient *client = test_client_new();
+    NmvirtClient *client = nmvirt_test_daemon_client_new_async();
     gint64 deadline = g_get_monotonic_time() + TEST_EVENT_TIMEOUT_MS * 1000;
 
     g_assert_true(nmvirt_client_monitor_start(client, &error));
@@ -514,8 +439,9 @@ test_bridge(TestFixture *fixture, gconstpointer user_data)
     }
     /* a kernel notification about a port that changes nothing in the XML
      * (an alias, an address on the port) gives no signal */
-    test_sh("ip link set dev eth1 alias monitor-test && "
-            "ip addr add 198.51.100.9/32 dev eth1 && ip addr del 198.51.100.9/32 dev eth1");
+    g_free(nmvirt_test_run("ip", "link", "set", "dev", "eth1", "alias", "monitor-test"));
+    g_free(nmvirt_test_run("ip", "addr", "add", "198.51.100.9/32", "dev", "eth1"));
+    g_free(nmvirt_test_run("ip", "addr", "del", "198.51.100.9/32", "dev", "eth1"));
     test_expect_quiet(2000);
 
     test_peer_set(2, FALSE);
@@ -702,9 +628,9 @@ main(int argc, char **argv)
     int status;
 
     g_test_init(&argc, &argv, NULL);
-    if (g_getenv("NMVIRT_SANDBOX") == NULL)
-        g_error("run me inside nmvirt-sandbox (see tests/integration/meson.build)");
-    test_client = test_client_new();
+    nmvirt_test_daemon_require_sandbox();
+    /* on the default context (no other is pushed), which the test iterates */
+    test_client = nmvirt_test_daemon_client_new_async();
     test_events = g_ptr_array_new_with_free_func(test_event_free);
 
     TEST_ADD("/nmvirt/monitor/opt-in", test_opt_in);

@@ -44,6 +44,17 @@ nmvirt_test_daemon_run_ok(const char *const *argv)
     return g_spawn_check_wait_status(status, NULL);
 }
 
+char *
+nmvirt_test_daemon_sysfs(const char *ifname, const char *attribute)
+{
+    g_autofree char *path = g_build_filename("/sys/class/net", ifname, attribute, NULL);
+    g_autofree char *contents = NULL;
+
+    if (!g_file_get_contents(path, &contents, NULL, NULL))
+        return NULL;
+    return g_strdup(g_strstrip(contents));
+}
+
 void
 nmvirt_test_daemon_wait_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {

@@ -38,6 +38,9 @@ void nmvirt_test_daemon_wait_cb(GObject *source, GAsyncResult *result, gpointer 
 /* Iterates @context until @wait is done. */
 void nmvirt_test_daemon_wait(GMainContext *context, NmvirtTestWait *wait);
 
+/* /sys/class/net/@ifname/@attribute, stripped; NULL when there is none. */
+char *nmvirt_test_daemon_sysfs(const char *ifname, const char *attribute);
+
 /* A client on a private context (nmvirt_client_new()). */
 NmvirtClient *nmvirt_test_daemon_client_new(void);
 

@@ -214,6 +214,17 @@ nmvirt_test_xml_diff(const char *expected, const char *actual)
 
 /* ---- profile checks ---------------------------------------------------- */
 
+NmvirtIfaceDef *
+nmvirt_test_parse(const char *xml, const char *source)
+{
+    g_autoptr(GError) error = NULL;
+    NmvirtIfaceDef *def = nmvirt_xml_parse_string(xml, -1, source, &error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(def);
+    return def;
+}
+
 void
 nmvirt_test_assert_profiles_normalized(GPtrArray *profiles)
 {

@@ -35,6 +35,10 @@ char *nmvirt_test_xml_diff(const char *expected, const char *actual);
     }                                                                                              \
     G_STMT_END
 
+/* nmvirt_xml_parse_string() of @xml (@source names it in errors)
+ * succeeds; returns the definition. */
+NmvirtIfaceDef *nmvirt_test_parse(const char *xml, const char *source);
+
 /* Every profile verifies and nm_connection_normalize() changes nothing. */
 void nmvirt_test_assert_profiles_normalized(GPtrArray *profiles);
 
