@@ -291,7 +291,8 @@ nmvirt_test_daemon_assert_same(const char *before, const char *after)
         if (a[i] == NULL || b[i] == NULL || strcmp(a[i], b[i]) != 0)
             g_error("differs at line %u (after '%s'):\n- %s\n+ %s", i + 1, profile,
                     a[i] != NULL ? a[i] : "(end)", b[i] != NULL ? b[i] : "(end)");
-        if (strstr(a[i], " unsaved=") != NULL)
+        /* a profile's first line, or a file of the keyfile directories */
+        if (strstr(a[i], " unsaved=") != NULL || g_str_has_prefix(a[i], "-- "))
             profile = a[i];
     }
 }

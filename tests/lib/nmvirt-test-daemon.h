@@ -77,7 +77,7 @@ char *nmvirt_test_daemon_profile_dump(const char *uuid, gboolean ignore_timestam
 char *nmvirt_test_daemon_snapshot(gboolean ignore_timestamp);
 
 /* Asserts @after equals @before (snapshots, dumps); on a difference
- * aborts naming the first line that differs, with its profile. */
+ * aborts naming the first line that differs, with its profile or file. */
 void nmvirt_test_daemon_assert_same(const char *before, const char *after);
 
 /* nmcli -g @field connection show @profile, stripped. */
