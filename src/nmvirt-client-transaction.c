@@ -87,7 +87,7 @@ typedef struct {
     GSource *retry;
     NmvirtTransactionRecord *record; /* the open one, or the new one of begin */
     NmvirtJournal *journal;          /* rollback: the restore */
-    GPtrArray *reactivate;           /* stale rollback: (element-type NMRemoteConnection) */
+    GPtrArray *activations;          /* rollback: (element-type NmvirtTransactionActivation) */
     void (*after_rollback)(GTask *task);
     gboolean none_open;    /* rollback IF_OPEN: there was nothing to roll back */
     char *expired_created; /* an expired transaction was rolled back: when it began */
@@ -106,7 +106,7 @@ nmvirt_client_transaction_op_free(NmvirtTransactionOp *op)
     g_clear_object(&op->nm);
     g_clear_pointer(&op->record, nmvirt_transaction_record_free);
     g_clear_pointer(&op->journal, nmvirt_journal_free);
-    g_clear_pointer(&op->reactivate, g_ptr_array_unref);
+    g_clear_pointer(&op->activations, g_ptr_array_unref);
     g_free(op->expired_created);
     g_clear_error(&op->error);
     g_free(op);
@@ -178,39 +178,86 @@ nmvirt_client_transaction_is_nmvirt(NMConnection *profile)
     return s_user != NULL && nm_setting_user_get_data(s_user, NMVIRT_MAP_USER_INTERFACE) != NULL;
 }
 
-/* Whether @current is @saved: the same settings (the timestamp and secrets
- * aside: the cache has no secrets) in the same storage. */
+/* Whether @current is @saved: the same settings (the timestamp aside) in
+ * the same storage. The cache has no secrets to compare: a profile
+ * journaled with secrets is always restored (a changed password too). */
 static gboolean
 nmvirt_client_transaction_unchanged(NmvirtTransactionProfile *saved, NMRemoteConnection *current)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(NMConnection) before = nm_simple_connection_new_from_dbus(saved->settings, &error);
+    g_autoptr(NMConnection) without_secrets = NULL;
 
     if (before == NULL) {
         g_debug("transaction: saved %s does not parse (%s): restoring it", saved->uuid,
                 error->message);
         return FALSE;
     }
+    without_secrets = nm_simple_connection_new_clone(before);
+    nm_connection_clear_secrets(without_secrets);
+    if (!nm_connection_compare(before, without_secrets, NM_SETTING_COMPARE_FLAG_EXACT))
+        return FALSE;
     return saved->storage == nmvirt_journal_storage_of(current) &&
            nm_connection_compare(before, NM_CONNECTION(current),
                                  NM_SETTING_COMPARE_FLAG_IGNORE_SECRETS |
                                      NM_SETTING_COMPARE_FLAG_IGNORE_TIMESTAMP);
 }
 
+/* A profile that may need activating after the device rollback. */
+typedef struct {
+    NMRemoteConnection *profile;
+    char *iface;   /* the device it was active on at begin (NULL: any) */
+    char *ac_path; /* restored while active: its active connection then */
+} NmvirtTransactionActivation;
+
+static void
+nmvirt_client_transaction_activation_free(NmvirtTransactionActivation *activation)
+{
+    g_clear_object(&activation->profile);
+    g_free(activation->iface);
+    g_free(activation->ac_path);
+    g_free(activation);
+}
+
+static void
+nmvirt_client_transaction_add_activation(GPtrArray *activations, NMRemoteConnection *profile,
+                                         const char *iface, const char *ac_path)
+{
+    NmvirtTransactionActivation *activation = g_new0(NmvirtTransactionActivation, 1);
+
+    activation->profile = g_object_ref(profile);
+    activation->iface = g_strdup(iface != NULL && *iface != '\0' ? iface : NULL);
+    activation->ac_path = g_strdup(ac_path);
+    g_ptr_array_add(activations, activation);
+}
+
+/* The active connection of @uuid unless it is deactivating or gone. */
+static NMActiveConnection *
+nmvirt_client_transaction_find_active(NMClient *nm, const char *uuid)
+{
+    NMActiveConnection *active = nmvirt_client_find_active(nm, uuid);
+
+    if (active == NULL ||
+        nm_active_connection_get_state(active) >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATING)
+        return NULL;
+    return active;
+}
+
 /* The changes a rollback undoes, as a journal: journaled profiles that
- * differ or are gone, and profiles nmvirt created since. */
+ * differ or are gone, and profiles nmvirt created since. Profiles restored
+ * while active go to op->activations with their active connection. */
 static NmvirtJournal *
-nmvirt_client_transaction_plan(NmvirtClient *self, NmvirtTransactionRecord *record,
-                               gboolean other_boot, GPtrArray *reactivate)
+nmvirt_client_transaction_plan(NmvirtClient *self, NmvirtTransactionOp *op, gboolean other_boot)
 {
     NMClient *nm = nmvirt_client_get_nm_client(self);
     g_autoptr(NmvirtJournal) journal = nmvirt_journal_new();
     g_autoptr(GHashTable) known = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) profiles = nmvirt_client_get_profiles(self);
 
-    for (guint i = 0; i < record->profiles->len; i++) {
-        NmvirtTransactionProfile *saved = g_ptr_array_index(record->profiles, i);
+    for (guint i = 0; i < op->record->profiles->len; i++) {
+        NmvirtTransactionProfile *saved = g_ptr_array_index(op->record->profiles, i);
         NMRemoteConnection *current = NULL;
+        NMActiveConnection *active = NULL;
 
         /* after a reboot a profile of /run would be gone anyway */
         if (other_boot && saved->storage == NMVIRT_JOURNAL_STORAGE_MEMORY)
@@ -221,9 +268,10 @@ nmvirt_client_transaction_plan(NmvirtClient *self, NmvirtTransactionRecord *reco
             continue;
         nmvirt_journal_add_saved(journal, saved->uuid, saved->id, g_variant_ref(saved->settings),
                                  saved->storage, current);
-        if (current != NULL && reactivate != NULL &&
-            nmvirt_client_find_active(nm, saved->uuid) != NULL)
-            g_ptr_array_add(reactivate, g_object_ref(current));
+        active = current != NULL ? nmvirt_client_transaction_find_active(nm, saved->uuid) : NULL;
+        if (active != NULL)
+            nmvirt_client_transaction_add_activation(op->activations, current, NULL,
+                                                     nm_object_get_path(NM_OBJECT(active)));
     }
     for (guint i = 0; i < profiles->len; i++) {
         NMRemoteConnection *profile = g_ptr_array_index(profiles, i);
@@ -254,7 +302,7 @@ nmvirt_client_transaction_rollback_done(GTask *task)
 }
 
 static void
-nmvirt_client_transaction_reactivate_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+nmvirt_client_transaction_activate_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     g_autoptr(GTask) task = user_data;
     NmvirtTransactionOp *op = g_task_get_task_data(task);
@@ -265,22 +313,21 @@ nmvirt_client_transaction_reactivate_cb(GObject *source, GAsyncResult *result, g
     /* the profiles are back; a device that does not come up with them is
      * NetworkManager's to report, not a failed rollback */
     if (active == NULL)
-        g_warning("transaction: reactivating a restored profile failed: %s", error->message);
+        g_warning("transaction: activating a restored profile failed: %s", error->message);
     if (--op->pending == 0)
         nmvirt_client_transaction_rollback_done(task);
 }
 
-/* A controller's port is reactivated through its controller. */
+/* Whether @port's controller is among @activations (it brings its ports). */
 static gboolean
-nmvirt_client_transaction_controller_listed(GPtrArray *profiles, NMConnection *port)
+nmvirt_client_transaction_controller_listed(GPtrArray *activations, NMConnection *port)
 {
     NMSettingConnection *s_con = nm_connection_get_setting_connection(port);
     const char *master = s_con != NULL ? nm_setting_connection_get_master(s_con) : NULL;
 
-    if (master == NULL)
-        return FALSE;
-    for (guint i = 0; i < profiles->len; i++) {
-        NMConnection *profile = g_ptr_array_index(profiles, i);
+    for (guint i = 0; master != NULL && i < activations->len; i++) {
+        NmvirtTransactionActivation *activation = g_ptr_array_index(activations, i);
+        NMConnection *profile = NM_CONNECTION(activation->profile);
 
         if (g_strcmp0(nm_connection_get_uuid(profile), master) == 0 ||
             g_strcmp0(nm_connection_get_interface_name(profile), master) == 0)
@@ -289,28 +336,86 @@ nmvirt_client_transaction_controller_listed(GPtrArray *profiles, NMConnection *p
     return FALSE;
 }
 
-/* Stale journal: no checkpoint to roll back; the restored profiles that
- * are active with other settings are activated again. */
+/* Which activations are still needed once the devices are rolled back:
+ * a profile restored while active whose active connection is still the
+ * one from before (its device runs the old settings: no checkpoint, or
+ * NetworkManager left it), and, unless NetworkManager restarted, a profile
+ * active at begin that is not active now (NetworkManager 1.42 does not
+ * bring back a software device deleted meanwhile whose profile exists). */
+static GPtrArray *
+nmvirt_client_transaction_pending_activations(NmvirtTransactionOp *op, gboolean stale)
+{
+    GPtrArray *needed =
+        g_ptr_array_new_with_free_func((GDestroyNotify)nmvirt_client_transaction_activation_free);
+
+    for (guint i = 0; i < op->activations->len; i++) {
+        NmvirtTransactionActivation *restored = g_ptr_array_index(op->activations, i);
+        NMActiveConnection *active = nmvirt_client_transaction_find_active(
+            op->nm, nm_connection_get_uuid(NM_CONNECTION(restored->profile)));
+
+        if (active != NULL &&
+            g_strcmp0(nm_object_get_path(NM_OBJECT(active)), restored->ac_path) == 0)
+            nmvirt_client_transaction_add_activation(needed, restored->profile, NULL, NULL);
+    }
+    for (guint i = 0; !stale && i < op->record->active->len; i++) {
+        NmvirtTransactionActive *was = g_ptr_array_index(op->record->active, i);
+        NMRemoteConnection *profile = nm_client_get_connection_by_uuid(op->nm, was->uuid);
+
+        if (profile != NULL && nmvirt_client_transaction_find_active(op->nm, was->uuid) == NULL)
+            nmvirt_client_transaction_add_activation(needed, profile, was->iface, NULL);
+    }
+    return needed;
+}
+
 static void
-nmvirt_client_transaction_reactivate(GTask *task)
+nmvirt_client_transaction_activate_one(GTask *task, NmvirtTransactionActivation *activation)
 {
     NmvirtTransactionOp *op = g_task_get_task_data(task);
+    NMConnection *profile = NM_CONNECTION(activation->profile);
+    NMActiveConnection *active =
+        nmvirt_client_transaction_find_active(op->nm, nm_connection_get_uuid(profile));
+    const GPtrArray *devices = active != NULL ? nm_active_connection_get_devices(active) : NULL;
+    NMDevice *device = NULL;
+
+    /* where it runs now, else where it ran at begin; a software device
+     * that is gone is made by the activation */
+    if (devices != NULL && devices->len > 0)
+        device = g_ptr_array_index(devices, 0);
+    else if (activation->iface != NULL)
+        device = nm_client_get_device_by_iface(op->nm, activation->iface);
+    if (device != NULL && !nm_device_is_real(device))
+        device = NULL;
+    g_debug("transaction: activating %s (%s)", nm_connection_get_uuid(profile),
+            device != NULL ? nm_device_get_iface(device) : "no device yet");
+    op->pending++;
+    nm_client_activate_connection_async(op->nm, profile, device, NULL, NULL,
+                                        nmvirt_client_transaction_activate_cb, g_object_ref(task));
+}
+
+/* The devices are rolled back as far as NetworkManager could: activate
+ * what is still needed, controllers before ports, all requests in order
+ * on one connection (NetworkManager then takes them in that order). */
+static void
+nmvirt_client_transaction_activate(GTask *task)
+{
+    NmvirtTransactionOp *op = g_task_get_task_data(task);
+    g_autoptr(GPtrArray) needed = nmvirt_client_transaction_pending_activations(
+        op, nmvirt_client_transaction_stale(op->nm, op->record));
 
     op->pending = 1;
-    for (guint i = 0; i < op->reactivate->len; i++) {
-        NMRemoteConnection *profile = g_ptr_array_index(op->reactivate, i);
-        NMActiveConnection *active =
-            nmvirt_client_find_active(op->nm, nm_connection_get_uuid(NM_CONNECTION(profile)));
-        const GPtrArray *devices = active != NULL ? nm_active_connection_get_devices(active) : NULL;
+    for (guint round = 0; round < 2; round++) {
+        for (guint i = 0; i < needed->len; i++) {
+            NmvirtTransactionActivation *activation = g_ptr_array_index(needed, i);
+            NMSettingConnection *s_con =
+                nm_connection_get_setting_connection(NM_CONNECTION(activation->profile));
+            gboolean is_port = s_con != NULL && nm_setting_connection_get_master(s_con) != NULL;
 
-        if (devices == NULL || devices->len == 0 ||
-            nmvirt_client_transaction_controller_listed(op->reactivate, NM_CONNECTION(profile)))
-            continue;
-        g_debug("transaction: reactivating %s", nm_connection_get_uuid(NM_CONNECTION(profile)));
-        op->pending++;
-        nm_client_activate_connection_async(
-            op->nm, NM_CONNECTION(profile), g_ptr_array_index(devices, 0), NULL, NULL,
-            nmvirt_client_transaction_reactivate_cb, g_object_ref(task));
+            if (is_port != (round == 1) ||
+                (is_port && nmvirt_client_transaction_controller_listed(
+                                needed, NM_CONNECTION(activation->profile))))
+                continue;
+            nmvirt_client_transaction_activate_one(task, activation);
+        }
     }
     if (--op->pending == 0)
         nmvirt_client_transaction_rollback_done(task);
@@ -339,19 +444,12 @@ nmvirt_client_transaction_checkpoint_rollback_cb(GObject *source, GAsyncResult *
         nmvirt_client_transaction_return(task, error);
         return;
     }
+    /* failures are taken care of by what follows (activations) */
     g_hash_table_iter_init(&iter, results);
-    while (g_hash_table_iter_next(&iter, &path, &value)) {
-        NMRollbackResult outcome = GPOINTER_TO_UINT(value);
-
-        /* a device gone since begin (a deleted software device, an
-         * unplugged NIC) has no state to get back */
-        if (outcome == NM_ROLLBACK_RESULT_OK || outcome == NM_ROLLBACK_RESULT_ERR_NO_DEVICE)
-            g_debug("transaction: device %s: rollback result %u", (char *)path, outcome);
-        else
-            g_warning("transaction: NetworkManager could not roll back device %s (result %u)",
-                      (char *)path, outcome);
-    }
-    nmvirt_client_transaction_rollback_done(task);
+    while (g_hash_table_iter_next(&iter, &path, &value))
+        g_debug("transaction: device %s: rollback result %u", (char *)path,
+                GPOINTER_TO_UINT(value));
+    nmvirt_client_write_catch_up(task, nmvirt_client_transaction_activate);
 }
 
 static void
@@ -366,15 +464,11 @@ nmvirt_client_transaction_rollback_devices(GTask *task)
                                       g_object_ref(task));
         return;
     }
-    if (op->reactivate != NULL) {
-        nmvirt_client_transaction_reactivate(task);
-        return;
-    }
-    /* NetworkManager's own timeout rolled the devices back (and destroyed
-     * the checkpoint), or there never was one */
+    /* NetworkManager restarted, or its own timeout rolled the devices back
+     * (and destroyed the checkpoint), or there never was one */
     g_debug("transaction: checkpoint %s is gone",
             op->record->checkpoint != NULL ? op->record->checkpoint : "(none)");
-    nmvirt_client_transaction_rollback_done(task);
+    nmvirt_client_transaction_activate(task);
 }
 
 static void
@@ -403,9 +497,11 @@ nmvirt_client_transaction_restore(GTask *task)
                           g_strcmp0(op->record->boot_id, boot_id) != 0;
     gboolean stale = nmvirt_client_transaction_stale(op->nm, op->record);
 
-    if (stale)
-        op->reactivate = g_ptr_array_new_with_free_func(g_object_unref);
-    op->journal = nmvirt_client_transaction_plan(self, op->record, other_boot, op->reactivate);
+    g_clear_pointer(&op->activations, g_ptr_array_unref);
+    op->activations =
+        g_ptr_array_new_with_free_func((GDestroyNotify)nmvirt_client_transaction_activation_free);
+    g_clear_pointer(&op->journal, nmvirt_journal_free);
+    op->journal = nmvirt_client_transaction_plan(self, op, other_boot);
     g_debug("transaction %s: restoring %u profiles%s%s", op->record->id,
             nmvirt_journal_get_n_changes(op->journal), stale ? " (NetworkManager restarted)" : "",
             other_boot ? " (begun before the last boot)" : "");
@@ -462,8 +558,13 @@ nmvirt_client_transaction_start_timer(NmvirtTransactionRecord *record, GError **
     char *argv[] = { NULL, record->id, NULL };
 
     argv[0] = (char *)(helper != NULL && *helper != '\0' ? helper : NMVIRT_ROLLBACK_TIMER);
-    /* no reaping: GLib then forks twice, so the timer is nobody's zombie */
-    if (!g_spawn_async(NULL, argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL,
+    /* no reaping: GLib then forks twice, so the timer is nobody's zombie;
+     * none of our descriptors: whoever reads our output until its end
+     * ($(nmvirt begin --timeout 30)) must not wait for the timer too (it
+     * logs to the systemd journal) */
+    if (!g_spawn_async(NULL, argv, NULL,
+                       G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL |
+                           G_SPAWN_STDERR_TO_DEV_NULL,
                        nmvirt_client_transaction_timer_setup, NULL, &pid, &local_error)) {
         g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_INTERNAL,
                     _("cannot start %1$s, which rolls back when the timeout passes: %2$s"), argv[0],
@@ -604,6 +705,20 @@ nmvirt_client_transaction_begin_collect(GTask *task)
         record->deadline_us = record->created_us + (gint64)op->timeout_s * G_USEC_PER_SEC;
     record->pid = (guint32)getpid();
     op->record = record;
+
+    for (guint i = 0; i < profiles->len; i++) {
+        NMRemoteConnection *profile = g_ptr_array_index(profiles, i);
+        const char *uuid = nm_connection_get_uuid(NM_CONNECTION(profile));
+        NMActiveConnection *active = nmvirt_client_transaction_find_active(op->nm, uuid);
+        const GPtrArray *devices = active != NULL ? nm_active_connection_get_devices(active) : NULL;
+
+        if (active != NULL)
+            nmvirt_transaction_record_add_active(
+                record, uuid,
+                devices != NULL && devices->len > 0
+                    ? nm_device_get_iface(g_ptr_array_index(devices, 0))
+                    : NULL);
+    }
 
     op->pending = 1;
     for (guint i = 0; i < profiles->len; i++) {

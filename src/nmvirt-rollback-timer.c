@@ -7,8 +7,9 @@
  * began it is gone. It looks at the journal twice a second: when the
  * transaction is closed (commit, rollback) or another one is open, it
  * exits at once; at the deadline it rolls back, waiting up to a minute for
- * NetworkManager when it is not running just then. Messages go to the
- * systemd journal when there is one, else to stderr.
+ * NetworkManager when it is not running just then. Its stdout and stderr
+ * are /dev/null (so that nobody reading the output of begin waits for
+ * it): messages go to the systemd journal when there is one.
  */
 #include "config.h"
 

@@ -20,8 +20,8 @@
 #define NMVIRT_TRANSACTION_FILE_VERSION 1
 /* version, id, boot id, NetworkManager's name, checkpoint, created,
  * deadline, timeout, pid, profiles (uuid, id, settings, storage, file
- * name, flags) */
-#define NMVIRT_TRANSACTION_FILE_TYPE "(ussssxxuua(ssa{sa{sv}}usu))"
+ * name, flags), active profiles (uuid, device) */
+#define NMVIRT_TRANSACTION_FILE_TYPE "(ussssxxuua(ssa{sa{sv}}usu)a(ss))"
 /* a journal of 500 profiles is about 1 MiB; anything far larger is not ours */
 #define NMVIRT_TRANSACTION_FILE_MAX_BYTES (64 * 1024 * 1024)
 
@@ -52,6 +52,25 @@ nmvirt_transaction_profile_free(NmvirtTransactionProfile *profile)
     g_free(profile);
 }
 
+static void
+nmvirt_transaction_active_free(NmvirtTransactionActive *active)
+{
+    g_free(active->uuid);
+    g_free(active->iface);
+    g_free(active);
+}
+
+void
+nmvirt_transaction_record_add_active(NmvirtTransactionRecord *record, const char *uuid,
+                                     const char *iface)
+{
+    NmvirtTransactionActive *active = g_new0(NmvirtTransactionActive, 1);
+
+    active->uuid = g_strdup(uuid);
+    active->iface = g_strdup(iface != NULL ? iface : "");
+    g_ptr_array_add(record->active, active);
+}
+
 NmvirtTransactionRecord *
 nmvirt_transaction_record_new(void)
 {
@@ -59,6 +78,7 @@ nmvirt_transaction_record_new(void)
 
     record->profiles =
         g_ptr_array_new_with_free_func((GDestroyNotify)nmvirt_transaction_profile_free);
+    record->active = g_ptr_array_new_with_free_func((GDestroyNotify)nmvirt_transaction_active_free);
     return record;
 }
 
@@ -72,6 +92,7 @@ nmvirt_transaction_record_free(NmvirtTransactionRecord *record)
     g_free(record->nm_owner);
     g_free(record->checkpoint);
     g_ptr_array_unref(record->profiles);
+    g_ptr_array_unref(record->active);
     g_free(record);
 }
 
@@ -148,6 +169,7 @@ static GVariant *
 nmvirt_transaction_file_serialize(NmvirtTransactionRecord *record)
 {
     GVariantBuilder profiles;
+    GVariantBuilder active;
 
     g_variant_builder_init(&profiles, G_VARIANT_TYPE("a(ssa{sa{sv}}usu)"));
     for (guint i = 0; i < record->profiles->len; i++) {
@@ -157,12 +179,18 @@ nmvirt_transaction_file_serialize(NmvirtTransactionRecord *record)
                               profile->id != NULL ? profile->id : "", profile->settings,
                               (guint32)profile->storage, profile->filename, profile->flags);
     }
+    g_variant_builder_init(&active, G_VARIANT_TYPE("a(ss)"));
+    for (guint i = 0; i < record->active->len; i++) {
+        NmvirtTransactionActive *was = g_ptr_array_index(record->active, i);
+
+        g_variant_builder_add(&active, "(ss)", was->uuid, was->iface);
+    }
     return g_variant_ref_sink(
         g_variant_new(NMVIRT_TRANSACTION_FILE_TYPE, (guint32)NMVIRT_TRANSACTION_FILE_VERSION,
                       record->id, record->boot_id != NULL ? record->boot_id : "",
                       record->nm_owner != NULL ? record->nm_owner : "",
                       record->checkpoint != NULL ? record->checkpoint : "", record->created_us,
-                      record->deadline_us, record->timeout_s, record->pid, &profiles));
+                      record->deadline_us, record->timeout_s, record->pid, &profiles, &active));
 }
 
 static NmvirtTransactionRecord *
@@ -170,6 +198,8 @@ nmvirt_transaction_file_deserialize(GVariant *variant)
 {
     g_autoptr(NmvirtTransactionRecord) record = nmvirt_transaction_record_new();
     g_autoptr(GVariantIter) profiles = NULL;
+    g_autoptr(GVariantIter) active = NULL;
+    const char *iface = NULL;
     const char *uuid = NULL;
     const char *id = NULL;
     GVariant *settings = NULL;
@@ -180,7 +210,7 @@ nmvirt_transaction_file_deserialize(GVariant *variant)
 
     g_variant_get(variant, NMVIRT_TRANSACTION_FILE_TYPE, &version, &record->id, &record->boot_id,
                   &record->nm_owner, &record->checkpoint, &record->created_us, &record->deadline_us,
-                  &record->timeout_s, &record->pid, &profiles);
+                  &record->timeout_s, &record->pid, &profiles, &active);
     if (version != NMVIRT_TRANSACTION_FILE_VERSION || *record->id == '\0')
         return NULL;
     if (*record->checkpoint == '\0')
@@ -198,6 +228,8 @@ nmvirt_transaction_file_deserialize(GVariant *variant)
         profile->flags = flags;
         g_ptr_array_add(record->profiles, profile);
     }
+    while (g_variant_iter_next(active, "(&s&s)", &uuid, &iface))
+        nmvirt_transaction_record_add_active(record, uuid, iface);
     return g_steal_pointer(&record);
 }
 

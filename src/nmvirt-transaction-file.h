@@ -30,6 +30,12 @@ typedef struct {
     guint32 flags;  /* NMSettingsConnectionFlags */
 } NmvirtTransactionProfile;
 
+/* A profile active at begin, and its device. */
+typedef struct {
+    char *uuid;
+    char *iface; /* "" when it had none */
+} NmvirtTransactionActive;
+
 /* An open transaction. */
 typedef struct {
     char *id;         /* random UUID */
@@ -41,11 +47,15 @@ typedef struct {
     guint32 timeout_s;
     guint32 pid;         /* of the process that began it */
     GPtrArray *profiles; /* (element-type NmvirtTransactionProfile) */
+    GPtrArray *active;   /* (element-type NmvirtTransactionActive) */
 } NmvirtTransactionRecord;
 
 NmvirtTransactionProfile *nmvirt_transaction_profile_new(NMRemoteConnection *profile,
                                                          GVariant *settings);
 void nmvirt_transaction_profile_free(NmvirtTransactionProfile *profile);
+
+void nmvirt_transaction_record_add_active(NmvirtTransactionRecord *record, const char *uuid,
+                                          const char *iface);
 
 NmvirtTransactionRecord *nmvirt_transaction_record_new(void);
 void nmvirt_transaction_record_free(NmvirtTransactionRecord *record);
