@@ -25,6 +25,7 @@
 
 #include "nmvirt-client-private.h"
 #include "nmvirt-error.h"
+#include "nmvirt-transaction-file.h"
 
 /* an inactive bridge with one port; redefined below with another port */
 static const char bridge_a[] = "<interface type='bridge' name='brA'>\n"
@@ -643,6 +644,14 @@ test_processes(gpointer *fixture, gconstpointer data)
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
 
+    /* the boot-time unit's command with a transaction open */
+    g_free(run(cli(), "begin"));
+    undefine(client, "brT");
+    out = run(cli(), "rollback", "--if-open");
+    g_assert_cmpstr(out, ==, "Transaction rolled back\n");
+    g_clear_pointer(&out, g_free);
+    g_assert_true(profile_exists("brT"));
+
     /* begun by the command, rolled back by the library */
     g_free(run(cli(), "begin"));
     undefine(client, "brT");
@@ -798,6 +807,51 @@ test_nm_restart(gpointer *fixture, gconstpointer data)
     g_assert_true(wait_for(check_address, "192.0.2.10/24", 10000));
 }
 
+/* What the boot-time unit runs (nmvirt rollback --if-open) on a journal
+ * of an earlier boot (its boot id rewritten here: a reboot cannot be had
+ * in the sandbox) after NetworkManager started again: the profiles of /etc
+ * come back, those of /run are left alone (they would have gone with the
+ * reboot), nmvirt's new ones go. */
+static void
+test_boot(gpointer *fixture, gconstpointer data)
+{
+    g_autoptr(NmvirtClient) client = client_new();
+    g_autoptr(GHashTable) before = NULL;
+    g_autoptr(GHashTable) after = NULL;
+    g_autoptr(NmvirtTransactionRecord) record = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *run_uuid = NULL;
+
+    define(client, bridge_a);
+    add_run_profile();
+    run_uuid = g_strstrip(run("nmcli", "-g", "connection.uuid", "connection", "show", "eth3-run"));
+    before = snapshot();
+    begin(client, 0);
+    define(client, bridge_a_changed);
+    undefine(client, "eth3");
+    define(client, bridge_t);
+    g_clear_object(&client);
+
+    record = nmvirt_transaction_file_load(&error);
+    g_assert_no_error(error);
+    g_assert_nonnull(record);
+    g_free(record->boot_id);
+    record->boot_id = g_strdup("00000000-0000-4000-8000-000000000000");
+    g_assert_true(nmvirt_transaction_file_save(record, &error));
+    g_assert_no_error(error);
+    nm_restart();
+
+    out = run(cli(), "rollback", "--if-open");
+    g_assert_cmpstr(out, ==, "Transaction rolled back\n");
+    g_assert_false(journal_exists());
+    after = snapshot();
+    g_assert_true(g_hash_table_remove(before, run_uuid));
+    assert_snapshots_equal(before, after);
+    g_assert_false(profile_exists("brT"));
+    g_assert_false(profile_exists("eth3"));
+}
+
 /* System-owned secrets are journaled: a deleted profile comes back with
  * them, a changed secret is put back. */
 static void
@@ -876,6 +930,7 @@ main(int argc, char **argv)
     ADD("/nmvirt/daemon/transaction/timeout", test_timeout);
     ADD("/nmvirt/daemon/transaction/expired", test_expired);
     ADD("/nmvirt/daemon/transaction/nm-restart", test_nm_restart);
+    ADD("/nmvirt/daemon/transaction/boot", test_boot);
     ADD("/nmvirt/daemon/transaction/secrets", test_secrets);
     ADD("/nmvirt/daemon/transaction/daemon-down", test_daemon_down);
 #undef ADD
