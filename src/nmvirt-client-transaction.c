@@ -93,7 +93,6 @@ typedef struct {
     char *expired_created; /* an expired transaction was rolled back: when it began */
     guint expired_timeout_s;
     guint pending;
-    GError *error;
 } NmvirtTransactionOp;
 
 static void
@@ -108,7 +107,6 @@ nmvirt_client_transaction_op_free(NmvirtTransactionOp *op)
     g_clear_pointer(&op->journal, nmvirt_journal_free);
     g_clear_pointer(&op->activations, g_ptr_array_unref);
     g_free(op->expired_created);
-    g_clear_error(&op->error);
     g_free(op);
 }
 

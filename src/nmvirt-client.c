@@ -164,6 +164,10 @@ nmvirt_client_new_cb(GObject *source, GAsyncResult *result, gpointer user_data)
  * the client to see changes. Construction succeeds when NetworkManager is
  * not running; calls that need it then fail with %NMVIRT_ERROR_DAEMON.
  *
+ * When a transaction is open whose timeout has passed (see
+ * nmvirt_client_change_begin_async()) and no other process is working on
+ * it, it is rolled back before the client is returned.
+ *
  * Since: 0.1
  */
 void

@@ -13,7 +13,9 @@
  *
  * Secrets are not recorded (libnm's profiles do not carry them): an update
  * restored without secrets keeps the secrets NetworkManager has, but a
- * deleted profile that is re-added loses its system-owned secrets.
+ * deleted profile that is re-added loses its system-owned secrets. Settings
+ * given to nmvirt_journal_add_saved() may carry secrets (a transaction
+ * fetches them); they are restored with the profile.
  */
 #pragma once
 
