@@ -763,9 +763,20 @@ test_expired(gpointer *fixture, gconstpointer data)
     g_usleep(1200 * 1000);
     g_assert_false(nmvirt_client_change_commit(client, NULL, &error));
     assert_transaction_error(error, "was not committed within its timeout of 1 s");
+    g_clear_error(&error);
     g_assert_false(journal_exists());
     next = client_new();
     g_assert_false(nmvirt_client_has_interface(next, "brT"));
+
+    /* a begin rolls the expired one back, then opens its own */
+    begin(client, 1);
+    kill_timers();
+    define(client, bridge_t);
+    g_usleep(1200 * 1000);
+    begin(client, 0);
+    g_assert_true(journal_exists());
+    g_assert_false(nmvirt_client_has_interface(client, "brT"));
+    rollback(client);
 }
 
 /* begin, NetworkManager restarts (the checkpoint is gone with it),
