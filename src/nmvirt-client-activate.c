@@ -20,9 +20,11 @@
  * activation NetworkManager started is still activating, so that the live
  * document shows them; and it gives the kernel up to 1.5 s to settle the
  * link's operational state, which reads "unknown" (and already counts as
- * running) for a moment after a VLAN or bond comes up. A port whose device does not exist, or whose
- * activation fails, does not make start fail: the interface itself is up,
- * as with netcf, which only checks the top-level device. Starting an active
+ * running) for a moment after a VLAN or bond comes up. A NIC that a port
+ * or member names, or a VLAN's parent, that does not exist makes start fail
+ * at once naming it, as netcf's ifup did; a port whose activation fails
+ * does not: the interface itself is up, as with netcf, which only checks
+ * the top-level device. Starting an active
  * interface fails with NMVIRT_ERROR_EXISTS. A failed activation reports
  * NetworkManager's reason in words (NMVIRT_ERROR_ACTIVATION_FAILED); the
  * timeout reports the state reached (NMVIRT_ERROR_TIMEOUT). After a timeout
@@ -160,6 +162,78 @@ nmvirt_client_get_ports(NmvirtClient *self, NMRemoteConnection *profile)
 
     nmvirt_client_collect_ports(profiles, NM_CONNECTION(profile), ports, 0);
     return ports;
+}
+
+/* ---- the devices a start needs ------------------------------------------------ */
+
+/* The interface name that @parent (a VLAN's parent: an interface name or a
+ * profile UUID, as NetworkManager accepts both) stands for. */
+static const char *
+nmvirt_client_parent_iface(GPtrArray *profiles, const char *parent)
+{
+    for (guint i = 0; parent != NULL && i < profiles->len; i++) {
+        NMConnection *candidate = g_ptr_array_index(profiles, i);
+
+        if (g_strcmp0(nm_connection_get_uuid(candidate), parent) == 0)
+            return nm_connection_get_interface_name(candidate);
+    }
+    return parent;
+}
+
+/*
+ * Checks, in the order of the profiles, that every device the interface
+ * needs from the kernel exists: each ethernet port or member (NetworkManager
+ * creates bridges, bonds and VLANs, never NICs) and each VLAN's parent. A
+ * start without them would report success on a bridge without its ports,
+ * or fail with NetworkManager's "Failed to find a compatible device" that
+ * names no device; netcf's ifup failed naming the missing one, and so do
+ * we. A port bound by MAC only is left to NetworkManager.
+ */
+static gboolean
+nmvirt_client_start_check_devices(GPtrArray *profiles, const char *top, NMConnection *profile,
+                                  NMConnection *controller, guint depth, GError **error)
+{
+    const char *name = nm_connection_get_interface_name(profile);
+    const char *controller_name =
+        controller != NULL ? nm_connection_get_interface_name(controller) : NULL;
+
+    if (nm_connection_is_type(profile, NM_SETTING_VLAN_SETTING_NAME)) {
+        NMSettingVlan *vlan = nm_connection_get_setting_vlan(profile);
+        const char *parent = nmvirt_client_parent_iface(
+            profiles, vlan != NULL ? nm_setting_vlan_get_parent(vlan) : NULL);
+
+        if (parent != NULL && !nmvirt_client_live_link_exists(parent)) {
+            g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_ACTIVATION_FAILED,
+                        _("interface '%1$s': cannot start: device '%2$s', the parent of VLAN "
+                          "'%3$s', does not exist (start or create it first)"),
+                        top, parent, name);
+            return FALSE;
+        }
+    } else if (controller != NULL &&
+               nm_connection_is_type(profile, NM_SETTING_WIRED_SETTING_NAME) && name != NULL &&
+               !nmvirt_client_live_link_exists(name)) {
+        if (nm_connection_is_type(controller, NM_SETTING_BOND_SETTING_NAME))
+            g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_ACTIVATION_FAILED,
+                        _("interface '%1$s': cannot start: there is no device '%2$s', a member of "
+                          "bond '%3$s'"),
+                        top, name, controller_name);
+        else
+            g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_ACTIVATION_FAILED,
+                        _("interface '%1$s': cannot start: there is no device '%2$s', a port of "
+                          "bridge '%3$s'"),
+                        top, name, controller_name);
+        return FALSE;
+    }
+    if (depth >= NMVIRT_CLIENT_PORT_DEPTH_MAX)
+        return TRUE;
+    for (guint i = 0; i < profiles->len; i++) {
+        NMConnection *port = g_ptr_array_index(profiles, i);
+
+        if (nmvirt_client_is_port_of(port, profile) &&
+            !nmvirt_client_start_check_devices(profiles, top, port, profile, depth + 1, error))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 /* Converts an error of an activation or deactivation request into ours:
@@ -598,8 +672,9 @@ nmvirt_client_start_activate_cb(GObject *source, GAsyncResult *result, gpointer 
  * Starts interface @name, as `virsh iface-start` does: NetworkManager
  * activates its profile and, through `connection.autoconnect-slaves`, its
  * ports and members. The start succeeds once the interface is active (see
- * nmvirt_client_is_active()) and no port activation is still on its way;
- * a port whose device does not exist does not make it fail.
+ * nmvirt_client_is_active()) and no port activation is still on its way.
+ * It fails at once, naming the device, when a NIC that a port or member
+ * names, or a VLAN's parent, does not exist.
  *
  * Errors: %NMVIRT_ERROR_NOT_FOUND (no such interface),
  * %NMVIRT_ERROR_EXISTS (already active), %NMVIRT_ERROR_ACTIVATION_FAILED
@@ -649,6 +724,16 @@ nmvirt_client_start_async(NmvirtClient *self, const char *name, guint timeout_ms
                                 _("interface '%s': activation failed: there is no such device"),
                                 name);
         return;
+    }
+
+    {
+        g_autoptr(GPtrArray) profiles = nmvirt_client_get_profiles(self);
+
+        if (!nmvirt_client_start_check_devices(profiles, name, NM_CONNECTION(profile), NULL, 0,
+                                               &error)) {
+            g_task_return_error(task, g_steal_pointer(&error));
+            return;
+        }
     }
 
     nm = nmvirt_client_get_nm_client(self);

@@ -45,7 +45,7 @@ nmvirt_client_define_write_free(NmvirtClientWrite *write)
     g_free(write);
 }
 
-static NmvirtClientPlan *
+NmvirtClientPlan *
 nmvirt_client_define_plan_new(const char *name)
 {
     NmvirtClientPlan *plan = g_new0(NmvirtClientPlan, 1);
@@ -56,20 +56,21 @@ nmvirt_client_define_plan_new(const char *name)
     return plan;
 }
 
-static void
+void
 nmvirt_client_define_plan_free(NmvirtClientPlan *plan)
 {
     if (plan == NULL)
         return;
     g_free(plan->name);
     g_clear_pointer(&plan->def, nmvirt_iface_def_free);
+    g_clear_pointer(&plan->merge_skip, g_hash_table_unref);
     g_ptr_array_unref(plan->writes);
     nmvirt_journal_free(plan->journal);
     g_clear_error(&plan->error);
     g_free(plan);
 }
 
-static void
+void
 nmvirt_client_define_plan_add(NmvirtClientPlan *plan, NmvirtClientWriteKind kind,
                               NMRemoteConnection *profile, NMConnection *settings, guint32 flags)
 {
@@ -335,7 +336,7 @@ nmvirt_client_define_prepare_takeover(NmvirtClientPlan *plan, GPtrArray *profile
 
 /* Define: the plan ------------------------------------------------------ */
 
-static gboolean
+gboolean
 nmvirt_client_define_prepare(NmvirtClient *self, NmvirtClientPlan *plan, GError **error)
 {
     const NmvirtIfaceDef *def = plan->def;
@@ -347,7 +348,17 @@ nmvirt_client_define_prepare(NmvirtClient *self, NmvirtClientPlan *plan, GError 
 
     if (!nmvirt_client_define_check_managed(self, def, name, error))
         return FALSE;
-    merged = nmvirt_map_merge(def, profiles, error);
+    if (plan->merge_skip != NULL) {
+        g_autoptr(GPtrArray) candidates = g_ptr_array_new();
+
+        for (guint i = 0; i < profiles->len; i++) {
+            if (!g_hash_table_contains(plan->merge_skip, g_ptr_array_index(profiles, i)))
+                g_ptr_array_add(candidates, g_ptr_array_index(profiles, i));
+        }
+        merged = nmvirt_map_merge(def, candidates, error);
+    } else {
+        merged = nmvirt_map_merge(def, profiles, error);
+    }
     if (merged == NULL)
         return FALSE;
 
@@ -408,6 +419,31 @@ nmvirt_client_define_prepare(NmvirtClient *self, NmvirtClientPlan *plan, GError 
     return TRUE;
 }
 
+/* Resuming ------------------------------------------------------------- */
+
+gboolean
+nmvirt_client_define_prepare_resume(NmvirtClientPlan *plan, GPtrArray *profiles, const char *name,
+                                    GError **error)
+{
+    for (guint i = 0; i < profiles->len; i++) {
+        NMConnection *profile = g_ptr_array_index(profiles, i);
+        g_autoptr(NMConnection) settings = NULL;
+
+        if (g_strcmp0(nmvirt_map_user_data_get(profile, NMVIRT_CLIENT_USER_SUSPENDED_BY), name) !=
+                0 ||
+            nmvirt_client_define_plan_touches(plan, profile))
+            continue;
+        settings = nmvirt_client_define_suspension(profile, TRUE, NULL, error);
+        if (settings == NULL)
+            return FALSE;
+        g_debug("%s: resuming profile %s", name, nm_connection_get_uuid(profile));
+        nmvirt_client_define_plan_add(
+            plan, NMVIRT_CLIENT_WRITE_UPDATE, NM_REMOTE_CONNECTION(profile), settings,
+            nmvirt_client_define_keep_storage_flags(NM_REMOTE_CONNECTION(profile)));
+    }
+    return TRUE;
+}
+
 /* Undefine: the plan ---------------------------------------------------- */
 
 static gboolean
@@ -432,24 +468,7 @@ nmvirt_client_define_prepare_undefine(NmvirtClient *self, NmvirtClientPlan *plan
                                       0);
     }
     nmvirt_client_define_plan_add(plan, NMVIRT_CLIENT_WRITE_DELETE, top, NULL, 0);
-
-    for (guint i = 0; i < profiles->len; i++) {
-        NMConnection *profile = g_ptr_array_index(profiles, i);
-        g_autoptr(NMConnection) settings = NULL;
-
-        if (g_strcmp0(nmvirt_map_user_data_get(profile, NMVIRT_CLIENT_USER_SUSPENDED_BY), name) !=
-                0 ||
-            nmvirt_client_define_plan_touches(plan, profile))
-            continue;
-        settings = nmvirt_client_define_suspension(profile, TRUE, NULL, error);
-        if (settings == NULL)
-            return FALSE;
-        g_debug("undefine %s: resuming profile %s", name, nm_connection_get_uuid(profile));
-        nmvirt_client_define_plan_add(
-            plan, NMVIRT_CLIENT_WRITE_UPDATE, NM_REMOTE_CONNECTION(profile), settings,
-            nmvirt_client_define_keep_storage_flags(NM_REMOTE_CONNECTION(profile)));
-    }
-    return TRUE;
+    return nmvirt_client_define_prepare_resume(plan, profiles, name, error);
 }
 
 /* Define and undefine ---------------------------------------------------- */

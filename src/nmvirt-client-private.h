@@ -3,9 +3,11 @@
  *
  * Seams between the parts of NmvirtClient: nmvirt-client.c (object,
  * queries, identity over NetworkManager's profiles), nmvirt-client-define.c
- * (define/undefine planning), nmvirt-client-write.c (running a plan with a
- * journal, cache catch-up), nmvirt-client-activate.c (start, the "active"
- * rule), nmvirt-client-stop.c (stop), nmvirt-client-reason.c (words for
+ * (define/undefine planning), nmvirt-client-bridge.c (bridge and unbridge:
+ * define plans with the IP configuration moved verbatim),
+ * nmvirt-client-write.c (running a plan with a journal, cache catch-up),
+ * nmvirt-client-activate.c (start, the "active" rule),
+ * nmvirt-client-stop.c (stop), nmvirt-client-reason.c (words for
  * NetworkManager's states and reasons), nmvirt-client-live.c (live state as
  * a model), nmvirt-client-transaction.c (begin, commit, rollback),
  * nmvirt-client-sync.c (sync wrappers).
@@ -105,9 +107,34 @@ typedef struct {
     NmvirtIfaceDef *def; /* define: the document; NULL for undefine */
     GPtrArray *writes;   /* (element-type NmvirtClientWrite), in order */
     NmvirtJournal *journal;
+    /* define: profiles the merge must not take for an interface of the
+     * document (NMConnection set; NULL: none), so that bridge and unbridge
+     * keep the UUID of the profile they move */
+    GHashTable *merge_skip;
     guint pending;
     GError *error; /* the first failure */
 } NmvirtClientPlan;
+
+/* A new, empty plan for interface @name, and its end. */
+NmvirtClientPlan *nmvirt_client_define_plan_new(const char *name);
+void nmvirt_client_define_plan_free(NmvirtClientPlan *plan);
+
+/* Appends a write; @profile (UPDATE, DELETE) is recorded in the journal. */
+void nmvirt_client_define_plan_add(NmvirtClientPlan *plan, NmvirtClientWriteKind kind,
+                                   NMRemoteConnection *profile, NMConnection *settings,
+                                   guint32 flags);
+
+/* Define's plan for plan->def, from the profiles as the client sees them:
+ * checks (managed devices), merge (minus plan->merge_skip), the writes of
+ * the document's profiles, dropped ports, takeover. The first writes are
+ * the document's profiles, one per interface in nmvirt_map_to_nm() order
+ * (an UPDATE without settings for a profile that does not change). */
+gboolean nmvirt_client_define_prepare(NmvirtClient *self, NmvirtClientPlan *plan, GError **error);
+
+/* Appends the resumption of every profile suspended for interface @name
+ * (user data nmvirt.suspended-by) that @plan does not touch yet. */
+gboolean nmvirt_client_define_prepare_resume(NmvirtClientPlan *plan, GPtrArray *profiles,
+                                             const char *name, GError **error);
 
 /* What runs next with the task, once the cache is up to date. */
 typedef void (*NmvirtClientNext)(GTask *task);

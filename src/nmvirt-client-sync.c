@@ -171,6 +171,78 @@ nmvirt_client_stop(NmvirtClient *self, const char *name, GCancellable *cancellab
 }
 
 /**
+ * nmvirt_client_bridge:
+ * @self: a #NmvirtClient
+ * @iface: the top-level interface to put into the bridge
+ * @bridge: the name of the new bridge
+ * @flags: %NMVIRT_BRIDGE_FLAGS_NO_STP, %NMVIRT_BRIDGE_FLAGS_NO_START
+ * @delay: the forward delay in seconds; negative for the default
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_bridge_async().
+ *
+ * Returns: %TRUE on success; %FALSE with @error set
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_bridge(NmvirtClient *self, const char *iface, const char *bridge,
+                     NmvirtBridgeFlags flags, double delay, GCancellable *cancellable,
+                     GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(iface != NULL, FALSE);
+    g_return_val_if_fail(bridge != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_bridge_async(self, iface, bridge, flags, delay, cancellable,
+                               nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_bridge_finish(self, data.result, error);
+}
+
+/**
+ * nmvirt_client_unbridge:
+ * @self: a #NmvirtClient
+ * @bridge: a bridge with exactly one port
+ * @flags: %NMVIRT_BRIDGE_FLAGS_NO_START
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_unbridge_async().
+ *
+ * Returns: (transfer full): the name of the former port; %NULL with @error
+ *   set
+ *
+ * Since: 0.1
+ */
+char *
+nmvirt_client_unbridge(NmvirtClient *self, const char *bridge, NmvirtBridgeFlags flags,
+                       GCancellable *cancellable, GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), NULL);
+    g_return_val_if_fail(bridge != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_unbridge_async(self, bridge, flags, cancellable, nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_unbridge_finish(self, data.result, error);
+}
+
+/**
  * nmvirt_client_change_begin:
  * @self: a #NmvirtClient
  * @timeout_s: roll back by itself unless committed within this many

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "nmvirt-client-monitor-private.h"
 #include "nmvirt-client-private.h"
 #include "nmvirt-error.h"
 #include "nmvirt-map-private.h"
@@ -67,6 +68,7 @@ nmvirt_client_dispose(GObject *object)
 {
     NmvirtClient *self = NMVIRT_CLIENT(object);
 
+    nmvirt_client_monitor_dispose(self);
     /* libnm keeps sources in the context after the NMClient is gone; the
      * busy watcher lives until the last of them is done. Iterating until
      * then releases everything (no leak for ASan/LSan, nothing left behind
@@ -100,6 +102,7 @@ nmvirt_client_class_init(NmvirtClientClass *klass)
 
     object_class->dispose = nmvirt_client_dispose;
     object_class->finalize = nmvirt_client_finalize;
+    nmvirt_client_monitor_class_init(object_class);
 }
 
 static void

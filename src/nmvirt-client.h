@@ -43,6 +43,50 @@ typedef enum /*< flags >*/ {
     NMVIRT_XML_FLAGS_INACTIVE = 1 << 0,
 } NmvirtXmlFlags;
 
+/**
+ * NmvirtInterfaceEvent:
+ * @NMVIRT_INTERFACE_EVENT_DEFINED: a new interface: its identity profile
+ *   appeared
+ * @NMVIRT_INTERFACE_EVENT_UNDEFINED: the interface is gone: it has no
+ *   identity profile any more (the XML is %NULL)
+ * @NMVIRT_INTERFACE_EVENT_ACTIVATED: the interface became active
+ * @NMVIRT_INTERFACE_EVENT_DEACTIVATED: the interface is no longer active
+ * @NMVIRT_INTERFACE_EVENT_CHANGED: the interface stayed active (or
+ *   inactive) but its XML changed: a port or member came or went, a link
+ *   went up or down, an address was added or removed, or (inactive) the
+ *   configuration was redefined
+ *
+ * What happened to an interface, in #NmvirtClient::interface-changed.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+    NMVIRT_INTERFACE_EVENT_DEFINED,
+    NMVIRT_INTERFACE_EVENT_UNDEFINED,
+    NMVIRT_INTERFACE_EVENT_ACTIVATED,
+    NMVIRT_INTERFACE_EVENT_DEACTIVATED,
+    NMVIRT_INTERFACE_EVENT_CHANGED,
+} NmvirtInterfaceEvent;
+
+/**
+ * NmvirtBridgeFlags:
+ * @NMVIRT_BRIDGE_FLAGS_NONE: no flag: STP on, and the interface started
+ *   afterwards
+ * @NMVIRT_BRIDGE_FLAGS_NO_STP: nmvirt_client_bridge_async() only: the new
+ *   bridge has STP off (`virsh iface-bridge --no-stp`)
+ * @NMVIRT_BRIDGE_FLAGS_NO_START: define only: start nothing afterwards
+ *   (`--no-start` of `virsh iface-bridge` and `iface-unbridge`)
+ *
+ * Options of nmvirt_client_bridge_async() and nmvirt_client_unbridge_async().
+ *
+ * Since: 0.1
+ */
+typedef enum /*< flags >*/ {
+    NMVIRT_BRIDGE_FLAGS_NONE = 0,
+    NMVIRT_BRIDGE_FLAGS_NO_STP = 1 << 0,
+    NMVIRT_BRIDGE_FLAGS_NO_START = 1 << 1,
+} NmvirtBridgeFlags;
+
 /* Default time nmvirt_client_start_async() waits for activation. */
 #define NMVIRT_CLIENT_START_TIMEOUT_MS 90000
 
@@ -87,6 +131,18 @@ void nmvirt_client_stop_async(NmvirtClient *self, const char *name, GCancellable
                               GAsyncReadyCallback callback, gpointer user_data);
 gboolean nmvirt_client_stop_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
 
+/* bridge and unbridge (nmvirt-client-bridge.c), as virsh iface-bridge and
+ * iface-unbridge; @delay: seconds, negative for the default */
+void nmvirt_client_bridge_async(NmvirtClient *self, const char *iface, const char *bridge,
+                                NmvirtBridgeFlags flags, double delay, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean nmvirt_client_bridge_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
+void nmvirt_client_unbridge_async(NmvirtClient *self, const char *bridge, NmvirtBridgeFlags flags,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+G_GNUC_WARN_UNUSED_RESULT
+char *nmvirt_client_unbridge_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
+
 /* transactions (nmvirt-client-transaction.c) */
 void nmvirt_client_change_begin_async(NmvirtClient *self, guint timeout_s,
                                       GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -113,11 +169,22 @@ gboolean nmvirt_client_start(NmvirtClient *self, const char *name, guint timeout
                              GCancellable *cancellable, GError **error);
 gboolean nmvirt_client_stop(NmvirtClient *self, const char *name, GCancellable *cancellable,
                             GError **error);
+gboolean nmvirt_client_bridge(NmvirtClient *self, const char *iface, const char *bridge,
+                              NmvirtBridgeFlags flags, double delay, GCancellable *cancellable,
+                              GError **error);
+G_GNUC_WARN_UNUSED_RESULT
+char *nmvirt_client_unbridge(NmvirtClient *self, const char *bridge, NmvirtBridgeFlags flags,
+                             GCancellable *cancellable, GError **error);
+
 /* timeout_s 0 = none */
 gboolean nmvirt_client_change_begin(NmvirtClient *self, guint timeout_s, GCancellable *cancellable,
                                     GError **error);
 gboolean nmvirt_client_change_commit(NmvirtClient *self, GCancellable *cancellable, GError **error);
 gboolean nmvirt_client_change_rollback(NmvirtClient *self, GCancellable *cancellable,
                                        GError **error);
+
+/* monitoring (nmvirt-client-monitor.c): the "interface-changed" signal */
+gboolean nmvirt_client_monitor_start(NmvirtClient *self, GError **error);
+void nmvirt_client_monitor_stop(NmvirtClient *self);
 
 G_END_DECLS

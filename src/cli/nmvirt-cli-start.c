@@ -36,28 +36,6 @@ nmvirt_cli_start_progress_cb(gpointer user_data)
     return G_SOURCE_CONTINUE;
 }
 
-/* Checks that @name is (or is not) active; prints the error otherwise. */
-static gboolean
-nmvirt_cli_start_check_state(NmvirtClient *client, const char *name, gboolean want_active)
-{
-    g_autoptr(GError) error = NULL;
-    gboolean active = FALSE;
-
-    if (!nmvirt_client_is_active(client, name, &active, &error)) {
-        nmvirt_cli_print_error(NULL, error);
-        return FALSE;
-    }
-    if (active == want_active)
-        return TRUE;
-    if (active)
-        /* TRANSLATORS: %s is an interface name */
-        g_printerr(_("error: interface %s is already active\n"), name);
-    else
-        /* TRANSLATORS: %s is an interface name */
-        g_printerr(_("error: interface %s is not active\n"), name);
-    return FALSE;
-}
-
 /* nmvirt start [--timeout S] IFACE */
 int
 nmvirt_cli_start(int argc, char **argv)
@@ -93,8 +71,6 @@ nmvirt_cli_start(int argc, char **argv)
     }
     name = nmvirt_cli_client_open("start", argc, argv, &client);
     if (name == NULL)
-        return NMVIRT_CLI_EXIT_ERROR;
-    if (!nmvirt_cli_start_check_state(client, name, FALSE))
         return NMVIRT_CLI_EXIT_ERROR;
 
     nmvirt_client_start_async(client, name, timeout_ms, NULL, nmvirt_cli_client_result_cb, &result);
@@ -137,8 +113,10 @@ nmvirt_cli_stop(int argc, char **argv)
     name = nmvirt_cli_client_open("stop", argc, argv, &client);
     if (name == NULL)
         return NMVIRT_CLI_EXIT_ERROR;
-    if (!nmvirt_cli_start_check_state(client, name, TRUE))
-        return NMVIRT_CLI_EXIT_ERROR;
+    /* no check of the "active" rule here: a bond whose members lost their
+     * carrier is inactive by that rule, yet NetworkManager still holds it
+     * and stop must release it; the library refuses only when nothing of
+     * the interface is activated at all */
 
     nmvirt_client_stop_async(client, name, NULL, nmvirt_cli_client_result_cb, &result);
     nmvirt_cli_client_wait(&result);

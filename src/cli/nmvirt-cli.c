@@ -4,8 +4,9 @@
  * nmvirt: virsh iface-* style verbs for NetworkManager. main() only finds
  * the verb; each verb group lives in its own file: nmvirt-cli-iface.c
  * (list, dumpxml, mac, name), nmvirt-cli-define.c (define, undefine, edit),
- * nmvirt-cli-start.c (start, stop), nmvirt-cli-transaction.c (begin,
- * commit, rollback), the offline validate and convert.
+ * nmvirt-cli-start.c (start, stop), nmvirt-cli-bridge.c (bridge, unbridge),
+ * nmvirt-cli-monitor.c (monitor), nmvirt-cli-transaction.c (begin, commit,
+ * rollback), the offline validate and convert.
  */
 #include "config.h"
 
@@ -28,8 +29,14 @@ static const NmvirtCliVerb nmvirt_cli_verbs[] = {
     { "undefine", N_("Delete the profiles of an interface"), nmvirt_cli_undefine },
     { "start", N_("Activate an interface and wait until it is up"), nmvirt_cli_start },
     { "stop", N_("Deactivate an interface"), nmvirt_cli_stop },
+    { "bridge", N_("Put an interface into a new bridge that takes over its IP configuration"),
+      nmvirt_cli_bridge },
+    { "unbridge", N_("Give a bridge's only port its IP configuration back and delete the bridge"),
+      nmvirt_cli_unbridge },
     { "dumpxml", N_("Print the XML of an interface, live or configured"), nmvirt_cli_dumpxml },
     { "edit", N_("Edit the XML configuration of an interface"), nmvirt_cli_edit },
+    { "monitor", N_("Print the changes of interfaces as they happen, with their XML"),
+      nmvirt_cli_monitor },
     { "mac", N_("Print the MAC address of an interface"), nmvirt_cli_mac },
     { "name", N_("Print the name of the interface with a MAC address"), nmvirt_cli_name },
     { "begin", N_("Open a transaction that commit keeps and rollback undoes"), nmvirt_cli_begin },

@@ -52,6 +52,11 @@ int nmvirt_cli_edit(int argc, char **argv);
 /* nmvirt-cli-start.c */
 int nmvirt_cli_start(int argc, char **argv);
 int nmvirt_cli_stop(int argc, char **argv);
+/* nmvirt-cli-monitor.c */
+int nmvirt_cli_monitor(int argc, char **argv);
+/* nmvirt-cli-bridge.c */
+int nmvirt_cli_bridge(int argc, char **argv);
+int nmvirt_cli_unbridge(int argc, char **argv);
 /* nmvirt-cli-transaction.c */
 int nmvirt_cli_begin(int argc, char **argv);
 int nmvirt_cli_commit(int argc, char **argv);

@@ -19,7 +19,7 @@ check() {
     if [ "$rc" -eq "$want" ]; then ok "$desc"; else echo "# exit $rc, expected $want"; not_ok "$desc"; fi
 }
 
-verbs=(list define undefine start stop dumpxml edit mac name begin commit rollback validate convert)
+verbs=(list define undefine start stop bridge unbridge dumpxml edit monitor mac name begin commit rollback validate convert)
 for verb in "${verbs[@]}"; do
     check "$verb --help exits 0" 0 "$NMVIRT" "$verb" --help
     # the verb's own usage line, not just any help text
@@ -39,13 +39,25 @@ check "validate all valid documents" 0 "$NMVIRT" validate "${valid[@]}"
 [ "$(grep -c ': ok$' "$tmp/out")" -eq "${#valid[@]}" ] && ok "one 'FILE: ok' line per document" || not_ok "one 'FILE: ok' line per document"
 
 # usage errors of the live verbs, found before NetworkManager is asked
-for verb in undefine start stop dumpxml edit mac name define; do
+for verb in undefine start stop dumpxml edit mac name define bridge unbridge; do
     check "$verb without an argument fails" 1 "$NMVIRT" "$verb"
 done
+check "bridge with one argument fails" 1 "$NMVIRT" bridge eth0
+grep -q "an interface and the name of the new bridge" "$tmp/err" && ok "bridge says what it needs" || not_ok "bridge says what it needs"
+check "bridge with three arguments fails" 1 "$NMVIRT" bridge eth0 br0 br1
+grep -q "unexpected argument 'br1'" "$tmp/err" && ok "bridge names the extra argument" || not_ok "bridge names the extra argument"
+check "bridge --delay -1 fails" 1 "$NMVIRT" bridge --delay -1 eth0 br0
+grep -q -- "--delay needs a number of seconds" "$tmp/err" && ok "bridge says what --delay takes" || not_ok "bridge says what --delay takes"
+for bad in x nan inf 1e999 2s; do
+    check "bridge --delay $bad fails" 1 "$NMVIRT" bridge --delay "$bad" eth0 br0
+done
+check "unbridge with two bridges fails" 1 "$NMVIRT" unbridge br0 br1
 check "start with two interfaces fails" 1 "$NMVIRT" start eth0 eth1
 grep -q "unexpected argument 'eth1'" "$tmp/err" && ok "the extra argument is named" || not_ok "the extra argument is named"
 check "start --timeout 0 fails" 1 "$NMVIRT" start --timeout 0 eth0
 check "list with an argument fails" 1 "$NMVIRT" list eth0
+check "monitor with two interfaces fails" 1 "$NMVIRT" monitor eth0 eth1
+grep -q "unexpected argument 'eth1'" "$tmp/err" && ok "monitor names the extra argument" || not_ok "monitor names the extra argument"
 check "name with something that is not a MAC fails" 1 "$NMVIRT" name eth0
 grep -q "'eth0' is not a MAC address" "$tmp/err" && ok "name says it wants a MAC" || not_ok "name says it wants a MAC"
 check "define of a missing file fails" 1 "$NMVIRT" define "$tmp/does-not-exist.xml"
@@ -63,8 +75,8 @@ live_verbs() {
     local prefix=("$@")
     local doc
     doc=$(ls "$TEST_DATA"/valid/*.xml | head -n 1)
-    for args in "list" "list --all" "define $doc" "undefine eth0" "start eth0" "stop eth0" \
-        "dumpxml eth0" "edit eth0" "mac eth0" "name 52:54:00:0a:0b:0c" "start 52:54:00:0a:0b:0c" \
+    for args in "list" "list --all" "define $doc" "undefine eth0" "start eth0" "stop eth0" "bridge eth0 br9" "unbridge br9" \
+        "dumpxml eth0" "edit eth0" "monitor" "monitor eth0" "mac eth0" "name 52:54:00:0a:0b:0c" "start 52:54:00:0a:0b:0c" \
         "begin" "begin --timeout 5" "commit" "rollback" "rollback --if-open"; do
         local desc="${prefix[0]}: nmvirt ${args/"$doc"/FILE}"
         # shellcheck disable=SC2086 # $args holds the verb and its words

@@ -551,11 +551,13 @@ test_live_bridge_tap(TestFixture *fixture, gconstpointer user_data)
     test_stop("br0");
 }
 
-/* A port whose device does not exist does not fail the start. */
+/* A port whose NIC does not exist fails the start at once, naming it, as
+ * netcf's ifup of the port did; nothing is activated. */
 static void
 test_start_bridge_missing_port(TestFixture *fixture, gconstpointer user_data)
 {
-    g_autoptr(NmvirtIfaceDef) live = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 t0;
 
     test_define("<interface type='bridge' name='br0'>"
                 "  <start mode='none'/>"
@@ -565,12 +567,57 @@ test_start_bridge_missing_port(TestFixture *fixture, gconstpointer user_data)
                 "    <interface type='ethernet' name='eth9'/>"
                 "  </bridge>"
                 "</interface>");
-    test_start("br0", 10000);
-    g_assert_true(test_is_active("br0"));
-    live = test_live("br0", NULL);
-    g_assert_cmpuint(live->members->len, ==, 1);
-    g_assert_cmpstr(((NmvirtIfaceDef *)g_ptr_array_index(live->members, 0))->name, ==, "eth2");
-    test_stop("br0");
+    t0 = g_get_monotonic_time();
+    g_assert_false(nmvirt_client_start(test_client, "br0", 10000, NULL, &error));
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_ACTIVATION_FAILED);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, "no device 'eth9', a port of bridge 'br0'"));
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, G_USEC_PER_SEC);
+    test_assert_nothing_active("br0");
+    g_assert_false(test_link_exists("br0"));
+}
+
+/* A bond member that does not exist, inside a bridge: named too. */
+static void
+test_start_bridge_bond_missing_member(TestFixture *fixture, gconstpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    test_define("<interface type='bridge' name='br0'>"
+                "  <start mode='none'/>"
+                "  <bridge stp='off'>"
+                "    <interface type='bond' name='bond0'>"
+                "      <bond mode='active-backup'>"
+                "        <interface type='ethernet' name='eth1'/>"
+                "        <interface type='ethernet' name='eth8'/>"
+                "      </bond>"
+                "    </interface>"
+                "  </bridge>"
+                "</interface>");
+    g_assert_false(nmvirt_client_start(test_client, "br0", 10000, NULL, &error));
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_ACTIVATION_FAILED);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, "no device 'eth8', a member of bond 'bond0'"));
+    test_assert_nothing_active("br0");
+}
+
+/* NetworkManager would say "Failed to find a compatible device" without
+ * naming the parent; nmvirt names it. */
+static void
+test_start_vlan_missing_parent(TestFixture *fixture, gconstpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    test_define("<interface type='vlan' name='eth7.42'>"
+                "  <start mode='none'/>"
+                "  <protocol family='ipv4'><ip address='192.0.2.42' prefix='24'/></protocol>"
+                "  <vlan tag='42'><interface name='eth7'/></vlan>"
+                "</interface>");
+    g_assert_false(nmvirt_client_start(test_client, "eth7.42", 10000, NULL, &error));
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_ACTIVATION_FAILED);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, "device 'eth7', the parent of VLAN 'eth7.42'"));
+    test_assert_nothing_active("eth7.42");
 }
 
 /* ---- stop ----------------------------------------------------------------------------- */
@@ -720,6 +767,8 @@ main(int argc, char **argv)
     TEST_ADD("/nmvirt/daemon/start/missing-device", test_start_missing_device);
     TEST_ADD("/nmvirt/daemon/start/bridge", test_start_bridge);
     TEST_ADD("/nmvirt/daemon/start/bridge-missing-port", test_start_bridge_missing_port);
+    TEST_ADD("/nmvirt/daemon/start/bond-missing-member", test_start_bridge_bond_missing_member);
+    TEST_ADD("/nmvirt/daemon/start/vlan-missing-parent", test_start_vlan_missing_parent);
     TEST_ADD("/nmvirt/daemon/start/timeout", test_start_timeout);
     TEST_ADD("/nmvirt/daemon/start/failed", test_start_failed);
     TEST_ADD("/nmvirt/daemon/start/cancel", test_start_cancel);

@@ -3,8 +3,10 @@
 #
 # libnmvirt through GObject introspection (python3-gi), against the real
 # NetworkManager of nmvirt-sandbox: define an ethernet interface with a
-# static address, start it, read its live XML, stop and undefine it, and
-# check that errors arrive as GLib.Error in the nmvirt domain. TAP output.
+# static address, start it, read its live XML, stop it, bridge and unbridge
+# it, undefine it, and check that errors arrive as GLib.Error in the nmvirt
+# domain; then the interface-changed signal for a define and an undefine.
+# TAP output.
 #
 # Run inside the sandbox with GI_TYPELIB_PATH=build/introspection and
 # LD_LIBRARY_PATH=build/src, e.g.
@@ -131,6 +133,21 @@ def main():
         ok, _ = step("stop()", lambda: client.stop(IFACE, None))
         check("not active after stop", ok and not is_active(client, IFACE))
 
+        flags = Nmvirt.BridgeFlags.NO_STP | Nmvirt.BridgeFlags.NO_START
+        ok, _ = step("bridge(eth0, br0, NO_STP | NO_START, 2.5, None)",
+                     lambda: client.bridge(IFACE, "br0", flags, 2.5, None))
+        check("bridged: br0 is an interface, eth0 no longer",
+              ok and client.has_interface("br0") and not client.has_interface(IFACE))
+        ok, xml = step("get_xml(br0, INACTIVE)",
+                       lambda: client.get_xml("br0", Nmvirt.XmlFlags.INACTIVE))
+        check("br0 holds eth0's address and the delay",
+              ok and ADDRESS in xml and "delay='2.5'" in xml, xml)
+        ok, port = step("unbridge(br0, NO_START, None)",
+                        lambda: client.unbridge("br0", Nmvirt.BridgeFlags.NO_START, None))
+        check("unbridge() returns the port's name", ok and port == IFACE, f"got {port!r}")
+        check("unbridged: eth0 is an interface again, br0 gone",
+              client.has_interface(IFACE) and not client.has_interface("br0"))
+
         ok, _ = step("undefine()", lambda: client.undefine(IFACE, None))
         defined = not ok
         check("undefined: has_interface() is false", ok and not client.has_interface(IFACE))
@@ -164,8 +181,59 @@ def main():
                 pass
 
 
+def monitor():
+    """The interface-changed signal through introspection: the enum and a
+    nullable string reach Python. Needs a client on the default context
+    (new_async), which a GLib main loop iterates."""
+    loop = GLib.MainLoop()
+    made = {}
+
+    def client_ready(source, result, *user_data):
+        made["client"] = Nmvirt.Client.new_finish(result)
+        loop.quit()
+
+    Nmvirt.Client.new_async(None, client_ready)
+    loop.run()
+    client = made.get("client")
+    if not check("Nmvirt.Client.new_async() gives a client", client is not None):
+        return
+    events = []
+    ok, _ = step("monitor_start()", client.monitor_start)
+    if not ok:
+        return
+    client.connect("interface-changed",
+                   lambda _client, name, event, xml: events.append((name, event, xml)))
+
+    def wait_for(event):
+        deadline = GLib.get_monotonic_time() + 20 * 1000000
+        context = GLib.MainContext.default()
+        while GLib.get_monotonic_time() < deadline:
+            found = [e for e in events if e[0] == IFACE and e[1] == event]
+            if found:
+                return found[0]
+            context.iteration(True)
+        return None
+
+    # a timer keeps the loop from blocking for ever when no event comes
+    timer = GLib.timeout_add(100, lambda: True)
+    try:
+        ok, _ = step("define() while monitoring", lambda: client.define(DOCUMENT, None))
+        got = wait_for(Nmvirt.InterfaceEvent.DEFINED)
+        check("interface-changed: (name, Nmvirt.InterfaceEvent.DEFINED, the XML)",
+              got is not None and isinstance(got[1], Nmvirt.InterfaceEvent)
+              and got[2] is not None and ADDRESS in got[2], f"events: {events!r}")
+        ok, _ = step("undefine() while monitoring", lambda: client.undefine(IFACE, None))
+        got = wait_for(Nmvirt.InterfaceEvent.UNDEFINED)
+        check("UNDEFINED comes with None as the XML", got is not None and got[2] is None,
+              f"events: {events!r}")
+        client.monitor_stop()
+    finally:
+        GLib.source_remove(timer)
+
+
 try:
     main()
+    monitor()
 except Exception:
     check("no unexpected exception", False, traceback.format_exc())
 print(f"1..{n_tests}")
