@@ -9,7 +9,7 @@
  * nmvirt-client-activate.c (start, the "active" rule),
  * nmvirt-client-stop.c (stop), nmvirt-client-reason.c (words for
  * NetworkManager's states and reasons), nmvirt-client-live.c (live state as
- * a model), nmvirt-client-transaction.c (begin, commit, rollback),
+ * a model), nmvirt-client-transaction*.c (begin, commit, rollback),
  * nmvirt-client-sync.c (sync wrappers).
  */
 #pragma once
