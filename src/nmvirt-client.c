@@ -113,12 +113,28 @@ nmvirt_client_init(NmvirtClient *self)
 /* Construction ----------------------------------------------------------- */
 
 static void
+nmvirt_client_new_expired_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    g_autoptr(GError) error = NULL;
+
+    /* the client is fine; the transaction stays for the next call */
+    if (!nmvirt_client_transaction_expire_finish(NMVIRT_CLIENT(source), result, &error)) {
+        if (g_error_matches(error, NMVIRT_ERROR, NMVIRT_ERROR_PERMISSION_DENIED))
+            g_debug("client: cannot look at the transaction: %s", error->message);
+        else
+            g_warning("rolling back a transaction whose timeout passed: %s", error->message);
+    }
+    g_task_return_pointer(task, g_object_ref(source), g_object_unref);
+}
+
+static void
 nmvirt_client_new_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     g_autoptr(GTask) task = user_data;
     g_autoptr(GError) error = NULL;
     g_autoptr(NMClient) nm_client = nm_client_new_finish(result, &error);
-    NmvirtClient *self = NULL;
+    g_autoptr(NmvirtClient) self = NULL;
 
     if (nm_client == NULL) {
         /* NetworkManager not running is no error here (later calls say
@@ -134,7 +150,10 @@ nmvirt_client_new_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     self->nm_client = g_steal_pointer(&nm_client);
     if (!nm_client_get_nm_running(self->nm_client))
         g_debug("client: NetworkManager is not running");
-    g_task_return_pointer(task, self, g_object_unref);
+    /* a transaction whose timeout passed is rolled back by the next nmvirt
+     * call, whichever it is (nmvirt-client-transaction.c) */
+    nmvirt_client_transaction_expire_async(self, NULL, FALSE, nmvirt_client_new_expired_cb,
+                                           g_steal_pointer(&task));
 }
 
 /**
@@ -147,6 +166,10 @@ nmvirt_client_new_cb(GObject *source, GAsyncResult *result, gpointer user_data)
  * thread-default main context of the caller, which must be iterated for
  * the client to see changes. Construction succeeds when NetworkManager is
  * not running; calls that need it then fail with %NMVIRT_ERROR_DAEMON.
+ *
+ * When a transaction is open whose timeout has passed (see
+ * nmvirt_client_change_begin_async()) and no other process is working on
+ * it, it is rolled back before the client is returned.
  *
  * Since: 0.1
  */

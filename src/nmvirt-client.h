@@ -143,6 +143,21 @@ void nmvirt_client_unbridge_async(NmvirtClient *self, const char *bridge, Nmvirt
 G_GNUC_WARN_UNUSED_RESULT
 char *nmvirt_client_unbridge_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
 
+/* transactions (nmvirt-client-transaction.c) */
+void nmvirt_client_change_begin_async(NmvirtClient *self, guint timeout_s,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
+gboolean nmvirt_client_change_begin_finish(NmvirtClient *self, GAsyncResult *result,
+                                           GError **error);
+void nmvirt_client_change_commit_async(NmvirtClient *self, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+gboolean nmvirt_client_change_commit_finish(NmvirtClient *self, GAsyncResult *result,
+                                            GError **error);
+void nmvirt_client_change_rollback_async(NmvirtClient *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean nmvirt_client_change_rollback_finish(NmvirtClient *self, GAsyncResult *result,
+                                              GError **error);
+
 /* synchronous wrappers (nmvirt-client-sync.c): each runs the async call and
  * iterates the client's main context until it is done */
 G_GNUC_WARN_UNUSED_RESULT
@@ -160,6 +175,13 @@ gboolean nmvirt_client_bridge(NmvirtClient *self, const char *iface, const char 
 G_GNUC_WARN_UNUSED_RESULT
 char *nmvirt_client_unbridge(NmvirtClient *self, const char *bridge, NmvirtBridgeFlags flags,
                              GCancellable *cancellable, GError **error);
+
+/* timeout_s 0 = none */
+gboolean nmvirt_client_change_begin(NmvirtClient *self, guint timeout_s, GCancellable *cancellable,
+                                    GError **error);
+gboolean nmvirt_client_change_commit(NmvirtClient *self, GCancellable *cancellable, GError **error);
+gboolean nmvirt_client_change_rollback(NmvirtClient *self, GCancellable *cancellable,
+                                       GError **error);
 
 /* monitoring (nmvirt-client-monitor.c): the "interface-changed" signal */
 gboolean nmvirt_client_monitor_start(NmvirtClient *self, GError **error);

@@ -57,5 +57,9 @@ int nmvirt_cli_monitor(int argc, char **argv);
 /* nmvirt-cli-bridge.c */
 int nmvirt_cli_bridge(int argc, char **argv);
 int nmvirt_cli_unbridge(int argc, char **argv);
+/* nmvirt-cli-transaction.c */
+int nmvirt_cli_begin(int argc, char **argv);
+int nmvirt_cli_commit(int argc, char **argv);
+int nmvirt_cli_rollback(int argc, char **argv);
 
 G_END_DECLS

@@ -19,7 +19,7 @@ check() {
     if [ "$rc" -eq "$want" ]; then ok "$desc"; else echo "# exit $rc, expected $want"; not_ok "$desc"; fi
 }
 
-verbs=(list define undefine start stop bridge unbridge dumpxml edit monitor mac name validate convert)
+verbs=(list define undefine start stop bridge unbridge dumpxml edit monitor mac name begin commit rollback validate convert)
 for verb in "${verbs[@]}"; do
     check "$verb --help exits 0" 0 "$NMVIRT" "$verb" --help
     # the verb's own usage line, not just any help text
@@ -61,6 +61,12 @@ grep -q "unexpected argument 'eth1'" "$tmp/err" && ok "monitor names the extra a
 check "name with something that is not a MAC fails" 1 "$NMVIRT" name eth0
 grep -q "'eth0' is not a MAC address" "$tmp/err" && ok "name says it wants a MAC" || not_ok "name says it wants a MAC"
 check "define of a missing file fails" 1 "$NMVIRT" define "$tmp/does-not-exist.xml"
+for verb in begin commit rollback; do
+    check "$verb with an argument fails" 1 "$NMVIRT" "$verb" eth0
+    grep -q "unexpected argument 'eth0'" "$tmp/err" && ok "$verb names the extra argument" || not_ok "$verb names the extra argument"
+done
+check "begin --timeout -1 fails" 1 "$NMVIRT" begin --timeout -1
+grep -q "positive number of seconds" "$tmp/err" && ok "begin says what --timeout needs" || not_ok "begin says what --timeout needs"
 
 # Without NetworkManager every live verb fails within 5 s and says so:
 # first without a system bus at all, then (when dbus-run-session exists)
@@ -70,7 +76,8 @@ live_verbs() {
     local doc
     doc=$(ls "$TEST_DATA"/valid/*.xml | head -n 1)
     for args in "list" "list --all" "define $doc" "undefine eth0" "start eth0" "stop eth0" "bridge eth0 br9" "unbridge br9" \
-        "dumpxml eth0" "edit eth0" "monitor" "monitor eth0" "mac eth0" "name 52:54:00:0a:0b:0c" "start 52:54:00:0a:0b:0c"; do
+        "dumpxml eth0" "edit eth0" "monitor" "monitor eth0" "mac eth0" "name 52:54:00:0a:0b:0c" "start 52:54:00:0a:0b:0c" \
+        "begin" "begin --timeout 5" "commit" "rollback" "rollback --if-open"; do
         local desc="${prefix[0]}: nmvirt ${args/"$doc"/FILE}"
         # shellcheck disable=SC2086 # $args holds the verb and its words
         check "$desc fails within 5 s" 1 env EDITOR=false timeout 5 "${prefix[@]:1}" "$NMVIRT" $args

@@ -152,6 +152,16 @@ def main():
         defined = not ok
         check("undefined: has_interface() is false", ok and not client.has_interface(IFACE))
 
+        # a transaction: what is defined inside it goes with the rollback
+        ok, _ = step("change_begin(0, None)", lambda: client.change_begin(0, None))
+        if ok:
+            step("define() inside the transaction", lambda: client.define(DOCUMENT, None))
+            ok, _ = step("change_rollback(None)", lambda: client.change_rollback(None))
+            check("rolled back: the interface is gone again",
+                  ok and not client.has_interface(IFACE))
+        expect_error("change_commit() with no transaction open raises TRANSACTION",
+                     lambda: client.change_commit(None), Nmvirt.Error.TRANSACTION)
+
         expect_error("an invalid document raises GLib.Error INVALID_XML in nmvirt-error-quark",
                      lambda: client.define(INVALID_DOCUMENT, None),
                      Nmvirt.Error.INVALID_XML)
