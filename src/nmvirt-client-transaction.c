@@ -322,12 +322,14 @@ nmvirt_client_transaction_start(NmvirtClient *self, NmvirtTransactionOp *op,
 
     g_task_set_source_tag(task, source_tag);
     op->lock_fd = -1;
-    op->nm = g_object_ref(nmvirt_client_get_nm_client(self));
     g_task_set_task_data(task, op, (GDestroyNotify)nmvirt_client_transaction_op_free);
     if (!nmvirt_client_check_running(self, &error)) {
         nmvirt_client_transaction_return(task, error);
         return;
     }
+    /* only now: checking may replace the libnm client (NetworkManager
+     * restarted), and waits until nobody holds the old one */
+    op->nm = g_object_ref(nmvirt_client_get_nm_client(self));
     nmvirt_client_transaction_lock(task);
 }
 
