@@ -42,6 +42,7 @@ struct _NmvirtClient {
     NMClient *nm_client;
     GMainContext *context;
     gboolean own_context; /* made by nmvirt_client_new(): nobody else iterates it */
+    char *name_owner;     /* NetworkManager's D-Bus name owner when nm_client loaded, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE(NmvirtClient, nmvirt_client, G_TYPE_OBJECT)
@@ -62,25 +63,31 @@ nmvirt_client_busy_watcher_gone_cb(gpointer data, GObject *where_the_object_was)
     *gone = TRUE;
 }
 
+/* Drops the libnm client. libnm keeps sources in the context after the
+ * NMClient is gone; the busy watcher lives until the last of them is done.
+ * Iterating until then releases everything (no leak for ASan/LSan, nothing
+ * left behind in a caller's context). */
+static void
+nmvirt_client_release_nm_client(NmvirtClient *self)
+{
+    g_autoptr(GObject) watcher = NULL;
+    gboolean gone = FALSE;
+
+    if (self->nm_client == NULL)
+        return;
+    watcher = g_object_ref(nm_client_get_context_busy_watcher(self->nm_client));
+    g_object_weak_ref(watcher, nmvirt_client_busy_watcher_gone_cb, &gone);
+    g_clear_object(&self->nm_client);
+    g_clear_object(&watcher);
+    nmvirt_client_iterate_until(self, &gone);
+}
+
 static void
 nmvirt_client_dispose(GObject *object)
 {
     NmvirtClient *self = NMVIRT_CLIENT(object);
 
-    /* libnm keeps sources in the context after the NMClient is gone; the
-     * busy watcher lives until the last of them is done. Iterating until
-     * then releases everything (no leak for ASan/LSan, nothing left behind
-     * in a caller's context). */
-    if (self->nm_client != NULL) {
-        g_autoptr(GObject) watcher =
-            g_object_ref(nm_client_get_context_busy_watcher(self->nm_client));
-        gboolean gone = FALSE;
-
-        g_object_weak_ref(watcher, nmvirt_client_busy_watcher_gone_cb, &gone);
-        g_clear_object(&self->nm_client);
-        g_clear_object(&watcher);
-        nmvirt_client_iterate_until(self, &gone);
-    }
+    nmvirt_client_release_nm_client(self);
     G_OBJECT_CLASS(nmvirt_client_parent_class)->dispose(object);
 }
 
@@ -90,6 +97,7 @@ nmvirt_client_finalize(GObject *object)
     NmvirtClient *self = NMVIRT_CLIENT(object);
 
     g_clear_pointer(&self->context, g_main_context_unref);
+    g_clear_pointer(&self->name_owner, g_free);
     G_OBJECT_CLASS(nmvirt_client_parent_class)->finalize(object);
 }
 
@@ -129,6 +137,7 @@ nmvirt_client_new_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     self = g_object_new(NMVIRT_TYPE_CLIENT, NULL);
     self->context = g_main_context_ref(nm_client_get_main_context(nm_client));
     self->nm_client = g_steal_pointer(&nm_client);
+    self->name_owner = g_strdup(nm_client_get_dbus_name_owner(self->nm_client));
     if (!nm_client_get_nm_running(self->nm_client))
         g_debug("client: NetworkManager is not running");
     g_task_return_pointer(task, self, g_object_unref);
@@ -234,6 +243,10 @@ nmvirt_client_new(GCancellable *cancellable, GError **error)
  * nmvirt_client_get_nm_client:
  * @self: a #NmvirtClient
  *
+ * The libnm client underneath. A client made by nmvirt_client_new()
+ * replaces it with a fresh one when it finds that NetworkManager has
+ * restarted since the last call, so do not keep it across calls.
+ *
  * Returns: (transfer none): the libnm client underneath
  *
  * Since: 0.1
@@ -275,10 +288,52 @@ nmvirt_client_dispatch_pending(NmvirtClient *self)
     g_main_context_release(self->context);
 }
 
+/* NetworkManager appeared, or restarted, since @self's libnm client loaded
+ * its cache. That client reloads on its own, but piece by piece (the object
+ * list first, then each profile's settings), and a client with a private
+ * context only moves on while one of our calls iterates it: a query
+ * right after the restart would see no profiles at all, or only some. A
+ * new libnm client is complete once made (its initialization waits for
+ * every object), so take one. */
+static gboolean
+nmvirt_client_reload(NmvirtClient *self, GError **error)
+{
+    NmvirtClientNewData data = { FALSE, NULL };
+    g_autoptr(GError) local_error = NULL;
+    NMClient *nm_client = NULL;
+
+    g_debug("client: NetworkManager (re)started; reloading");
+    g_main_context_push_thread_default(self->context);
+    nm_client_new_async(NULL, nmvirt_client_new_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(self->context);
+    nm_client = nm_client_new_finish(data.result, &local_error);
+    g_object_unref(data.result);
+    if (nm_client == NULL) {
+        g_set_error(error, NMVIRT_ERROR, NMVIRT_ERROR_DAEMON,
+                    _("cannot connect to NetworkManager: the D-Bus system bus is not "
+                      "available (%s)"),
+                    local_error->message);
+        return FALSE;
+    }
+    nmvirt_client_release_nm_client(self);
+    self->nm_client = nm_client;
+    g_free(self->name_owner);
+    self->name_owner = g_strdup(nm_client_get_dbus_name_owner(nm_client));
+    return TRUE;
+}
+
 gboolean
 nmvirt_client_check_running(NmvirtClient *self, GError **error)
 {
     nmvirt_client_dispatch_pending(self);
+    if (self->own_context) {
+        const char *owner = nm_client_get_dbus_name_owner(self->nm_client);
+
+        if (owner != NULL && g_strcmp0(owner, self->name_owner) != 0 &&
+            !nmvirt_client_reload(self, error))
+            return FALSE;
+    }
     if (nm_client_get_nm_running(self->nm_client))
         return TRUE;
     g_set_error_literal(error, NMVIRT_ERROR, NMVIRT_ERROR_DAEMON,
@@ -571,6 +626,35 @@ nmvirt_client_has_interface(NmvirtClient *self, const char *name)
     if (!nmvirt_client_check_running(self, NULL))
         return FALSE;
     return nmvirt_client_find_profile(self, name) != NULL;
+}
+
+/**
+ * nmvirt_client_lookup:
+ * @self: a #NmvirtClient
+ * @name: an interface name
+ * @error: return location for a #GError, or %NULL
+ *
+ * Whether @name is a top-level interface, as nmvirt_client_has_interface()
+ * says, but telling "no such interface" apart from a failure. A bridge
+ * port or bond member is not a top-level interface (netcf and libvirt do
+ * not see it either); nor is a device without a profile.
+ *
+ * Returns: %TRUE when @name is a top-level interface; %FALSE with @error
+ *   set: %NMVIRT_ERROR_NOT_FOUND when it is not, %NMVIRT_ERROR_DAEMON when
+ *   NetworkManager is not running
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_lookup(NmvirtClient *self, const char *name, GError **error)
+{
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (!nmvirt_client_check_running(self, error))
+        return FALSE;
+    return nmvirt_client_find_profile_or_error(self, name, error) != NULL;
 }
 
 /* A MAC address of the profile: 802-3-ethernet.mac-address, else a

@@ -61,6 +61,7 @@ NMClient *nmvirt_client_get_nm_client(NmvirtClient *self);
 G_GNUC_WARN_UNUSED_RESULT
 GStrv nmvirt_client_list(NmvirtClient *self, NmvirtListFlags flags, GError **error);
 gboolean nmvirt_client_has_interface(NmvirtClient *self, const char *name);
+gboolean nmvirt_client_lookup(NmvirtClient *self, const char *name, GError **error);
 G_GNUC_WARN_UNUSED_RESULT
 char *nmvirt_client_get_mac(NmvirtClient *self, const char *name, GError **error);
 G_GNUC_WARN_UNUSED_RESULT

@@ -847,7 +847,17 @@ test_query_mac(gpointer *fixture, gconstpointer data)
     g_clear_error(&error);
     g_assert_null(nmvirt_client_get_xml(client, "nothere", NMVIRT_XML_FLAGS_NONE, &error));
     g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_NOT_FOUND);
+    g_clear_error(&error);
     g_assert_false(nmvirt_client_has_interface(client, "nothere"));
+
+    /* lookup: a top-level interface, a port (not one), nothing */
+    g_assert_true(nmvirt_client_lookup(client, "br0", &error));
+    g_assert_no_error(error);
+    g_assert_false(nmvirt_client_lookup(client, "eth0", &error));
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    g_assert_false(nmvirt_client_lookup(client, "nothere", &error));
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_NOT_FOUND);
 }
 
 /* NetworkManager's generated profiles (lo here) are not interfaces. */
@@ -1001,6 +1011,46 @@ test_daemon_down(gpointer *fixture, gconstpointer data)
     g_free(run("nmvirt-sandbox-nm", "start"));
 }
 
+/* A client made by nmvirt_client_new() that saw NetworkManager stop, or
+ * that was made while it was down, answers completely once it is back:
+ * every profile, right at the first call. */
+static void
+test_daemon_back(gpointer *fixture, gconstpointer data)
+{
+    g_autoptr(NmvirtClient) client = client_new();
+    g_autoptr(NmvirtClient) client_down = NULL;
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) names = NULL;
+    gboolean active = TRUE;
+    const char *const both[] = { "br1", "eth1", NULL };
+
+    g_free(
+        define(client, "<interface type='ethernet' name='eth1'><start mode='none'/></interface>"));
+    g_free(define(client, bridge_bond));
+    assert_list(client, NMVIRT_LIST_FLAGS_NONE, both);
+
+    g_free(run("nmvirt-sandbox-nm", "stop"));
+    client_down = client_new();
+    g_assert_false(nmvirt_client_lookup(client, "eth1", &error));
+    g_assert_error(error, NMVIRT_ERROR, NMVIRT_ERROR_DAEMON);
+    g_clear_error(&error);
+    g_free(run("nmvirt-sandbox-nm", "start"));
+
+    assert_list(client, NMVIRT_LIST_FLAGS_NONE, both);
+    assert_list(client_down, NMVIRT_LIST_FLAGS_NONE, both);
+    g_assert_true(nmvirt_client_is_active(client_down, "br1", &active, &error));
+    g_assert_no_error(error);
+    g_assert_false(active);
+
+    /* a restart between two calls, never seen down */
+    g_free(run("nmvirt-sandbox-nm", "restart"));
+    names = nmvirt_client_list(client, NMVIRT_LIST_FLAGS_INACTIVE, &error);
+    g_assert_no_error(error);
+    assert_strv(names, both);
+    g_assert_true(nmvirt_client_undefine(client, "br1", NULL, &error));
+    g_assert_no_error(error);
+}
+
 static void
 nm_restart(const char *nics)
 {
@@ -1071,6 +1121,7 @@ main(int argc, char **argv)
     ADD("/nmvirt/daemon/query/mac", test_query_mac);
     ADD("/nmvirt/daemon/query/generated", test_query_generated);
     ADD("/nmvirt/daemon/down/calls", test_daemon_down);
+    ADD("/nmvirt/daemon/down/back", test_daemon_back);
 #undef ADD
     return g_test_run();
 }
