@@ -7,7 +7,8 @@
  * journal, cache catch-up), nmvirt-client-activate.c (start, the "active"
  * rule), nmvirt-client-stop.c (stop), nmvirt-client-reason.c (words for
  * NetworkManager's states and reasons), nmvirt-client-live.c (live state as
- * a model), nmvirt-client-sync.c (sync wrappers).
+ * a model), nmvirt-client-transaction.c (begin, commit, rollback),
+ * nmvirt-client-sync.c (sync wrappers).
  */
 #pragma once
 
@@ -126,5 +127,40 @@ void nmvirt_client_write_catch_up(GTask *task, NmvirtClientNext next);
  * them (VM taps too), bond members with their live state. */
 NmvirtIfaceDef *nmvirt_client_live_def(NmvirtClient *self, const char *name,
                                        NMRemoteConnection *profile, GError **error);
+
+/* nmvirt-client-transaction.c ------------------------------------------------------ */
+
+typedef enum {
+    NMVIRT_CLIENT_TRANSACTION_FLAGS_NONE = 0,
+    /* rollback: no error when no transaction is open (the boot-time unit) */
+    NMVIRT_CLIENT_TRANSACTION_FLAGS_IF_OPEN = 1 << 0,
+} NmvirtClientTransactionFlags;
+
+/* nmvirt_client_change_rollback_async() with @flags; the result is also
+ * for nmvirt_client_change_rollback_finish(). *@was_open: whether there
+ * was a transaction to roll back (FALSE only with IF_OPEN). */
+void nmvirt_client_change_rollback_full_async(NmvirtClient *self,
+                                              NmvirtClientTransactionFlags flags,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+gboolean nmvirt_client_change_rollback_full_finish(NmvirtClient *self, GAsyncResult *result,
+                                                   gboolean *was_open, GError **error);
+
+/* Rolls back the open transaction when its timeout has passed (only the
+ * one with @id, when not NULL); nothing to do is success. @wait: wait for
+ * another process's lock, else a busy lock means nothing to do now. Costs
+ * one stat() when no transaction is open; does nothing while
+ * NetworkManager is not running. */
+void nmvirt_client_transaction_expire_async(NmvirtClient *self, const char *id, gboolean wait,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean nmvirt_client_transaction_expire_finish(NmvirtClient *self, GAsyncResult *result,
+                                                 GError **error);
+
+/* nmvirt-client-sync.c: the sync forms of the two above */
+gboolean nmvirt_client_change_rollback_full(NmvirtClient *self, NmvirtClientTransactionFlags flags,
+                                            gboolean *was_open, GCancellable *cancellable,
+                                            GError **error);
+gboolean nmvirt_client_transaction_expire(NmvirtClient *self, const char *id, gboolean wait,
+                                          GError **error);
 
 G_END_DECLS

@@ -169,3 +169,119 @@ nmvirt_client_stop(NmvirtClient *self, const char *name, GCancellable *cancellab
     g_main_context_pop_thread_default(context);
     return nmvirt_client_stop_finish(self, data.result, error);
 }
+
+/**
+ * nmvirt_client_change_begin:
+ * @self: a #NmvirtClient
+ * @timeout_s: roll back by itself unless committed within this many
+ *   seconds; 0 for no timeout
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_change_begin_async().
+ *
+ * Returns: %TRUE when the transaction is open; %FALSE with @error set
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_change_begin(NmvirtClient *self, guint timeout_s, GCancellable *cancellable,
+                           GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_change_begin_async(self, timeout_s, cancellable, nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_change_begin_finish(self, data.result, error);
+}
+
+/**
+ * nmvirt_client_change_commit:
+ * @self: a #NmvirtClient
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_change_commit_async().
+ *
+ * Returns: %TRUE when the changes are kept; %FALSE with @error set
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_change_commit(NmvirtClient *self, GCancellable *cancellable, GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_change_commit_async(self, cancellable, nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_change_commit_finish(self, data.result, error);
+}
+
+gboolean
+nmvirt_client_change_rollback_full(NmvirtClient *self, NmvirtClientTransactionFlags flags,
+                                   gboolean *was_open, GCancellable *cancellable, GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_change_rollback_full_async(self, flags, cancellable, nmvirt_client_sync_cb,
+                                             &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_change_rollback_full_finish(self, data.result, was_open, error);
+}
+
+/**
+ * nmvirt_client_change_rollback:
+ * @self: a #NmvirtClient
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_change_rollback_async().
+ *
+ * Returns: %TRUE when the changes are undone; %FALSE with @error set
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_change_rollback(NmvirtClient *self, GCancellable *cancellable, GError **error)
+{
+    return nmvirt_client_change_rollback_full(self, NMVIRT_CLIENT_TRANSACTION_FLAGS_NONE, NULL,
+                                              cancellable, error);
+}
+
+gboolean
+nmvirt_client_transaction_expire(NmvirtClient *self, const char *id, gboolean wait, GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_transaction_expire_async(self, id, wait, nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_transaction_expire_finish(self, data.result, error);
+}

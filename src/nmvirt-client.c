@@ -118,12 +118,28 @@ nmvirt_client_init(NmvirtClient *self)
 /* Construction ----------------------------------------------------------- */
 
 static void
+nmvirt_client_new_expired_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    g_autoptr(GError) error = NULL;
+
+    /* the client is fine; the transaction stays for the next call */
+    if (!nmvirt_client_transaction_expire_finish(NMVIRT_CLIENT(source), result, &error)) {
+        if (g_error_matches(error, NMVIRT_ERROR, NMVIRT_ERROR_PERMISSION_DENIED))
+            g_debug("client: cannot look at the transaction: %s", error->message);
+        else
+            g_warning("rolling back a transaction whose timeout passed: %s", error->message);
+    }
+    g_task_return_pointer(task, g_object_ref(source), g_object_unref);
+}
+
+static void
 nmvirt_client_new_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     g_autoptr(GTask) task = user_data;
     g_autoptr(GError) error = NULL;
     g_autoptr(NMClient) nm_client = nm_client_new_finish(result, &error);
-    NmvirtClient *self = NULL;
+    g_autoptr(NmvirtClient) self = NULL;
 
     if (nm_client == NULL) {
         /* NetworkManager not running is no error here (later calls say
@@ -140,7 +156,10 @@ nmvirt_client_new_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     self->name_owner = g_strdup(nm_client_get_dbus_name_owner(self->nm_client));
     if (!nm_client_get_nm_running(self->nm_client))
         g_debug("client: NetworkManager is not running");
-    g_task_return_pointer(task, self, g_object_unref);
+    /* a transaction whose timeout passed is rolled back by the next nmvirt
+     * call, whichever it is (nmvirt-client-transaction.c) */
+    nmvirt_client_transaction_expire_async(self, NULL, FALSE, nmvirt_client_new_expired_cb,
+                                           g_steal_pointer(&task));
 }
 
 /**

@@ -88,6 +88,21 @@ void nmvirt_client_stop_async(NmvirtClient *self, const char *name, GCancellable
                               GAsyncReadyCallback callback, gpointer user_data);
 gboolean nmvirt_client_stop_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
 
+/* transactions (nmvirt-client-transaction.c) */
+void nmvirt_client_change_begin_async(NmvirtClient *self, guint timeout_s,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
+gboolean nmvirt_client_change_begin_finish(NmvirtClient *self, GAsyncResult *result,
+                                           GError **error);
+void nmvirt_client_change_commit_async(NmvirtClient *self, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+gboolean nmvirt_client_change_commit_finish(NmvirtClient *self, GAsyncResult *result,
+                                            GError **error);
+void nmvirt_client_change_rollback_async(NmvirtClient *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean nmvirt_client_change_rollback_finish(NmvirtClient *self, GAsyncResult *result,
+                                              GError **error);
+
 /* synchronous wrappers (nmvirt-client-sync.c): each runs the async call and
  * iterates the client's main context until it is done */
 G_GNUC_WARN_UNUSED_RESULT
@@ -99,5 +114,11 @@ gboolean nmvirt_client_start(NmvirtClient *self, const char *name, guint timeout
                              GCancellable *cancellable, GError **error);
 gboolean nmvirt_client_stop(NmvirtClient *self, const char *name, GCancellable *cancellable,
                             GError **error);
+/* timeout_s 0 = none */
+gboolean nmvirt_client_change_begin(NmvirtClient *self, guint timeout_s, GCancellable *cancellable,
+                                    GError **error);
+gboolean nmvirt_client_change_commit(NmvirtClient *self, GCancellable *cancellable, GError **error);
+gboolean nmvirt_client_change_rollback(NmvirtClient *self, GCancellable *cancellable,
+                                       GError **error);
 
 G_END_DECLS

@@ -29,6 +29,7 @@ typedef struct {
 struct _NmvirtJournal {
     GPtrArray *entries; /* (element-type NmvirtJournalEntry) in record order */
     guint n_changes;
+    gboolean no_block_autoconnect;
 };
 
 static void
@@ -159,6 +160,47 @@ nmvirt_journal_add_created(NmvirtJournal *journal, NMRemoteConnection *profile)
     g_ptr_array_add(journal->entries, entry);
 }
 
+void
+nmvirt_journal_add_saved(NmvirtJournal *journal, const char *uuid, const char *id,
+                         GVariant *settings, NmvirtJournalStorage storage,
+                         NMRemoteConnection *current)
+{
+    NmvirtJournalEntry *entry = NULL;
+
+    g_return_if_fail(journal != NULL);
+    g_return_if_fail(uuid != NULL);
+    g_return_if_fail(settings != NULL);
+    g_return_if_fail(current == NULL || NM_IS_REMOTE_CONNECTION(current));
+    g_return_if_fail(nmvirt_journal_find(journal, uuid) == NULL);
+
+    entry = g_new0(NmvirtJournalEntry, 1);
+    entry->uuid = g_strdup(uuid);
+    entry->id = g_strdup(id);
+    entry->settings = g_variant_ref_sink(settings);
+    entry->storage = storage;
+    if (current != NULL) {
+        entry->profile = g_object_ref(current);
+        entry->written = nmvirt_journal_storage_of(current);
+        entry->filename = g_strdup(nm_remote_connection_get_filename(current));
+        entry->flags = nm_remote_connection_get_flags(current);
+        entry->change = NMVIRT_JOURNAL_CHANGE_UPDATED;
+    } else {
+        entry->change = NMVIRT_JOURNAL_CHANGE_DELETED;
+    }
+    entry->sequence = ++journal->n_changes;
+    g_debug("journal: saved %s '%s' (%s), %s now", entry->uuid, entry->id,
+            storage == NMVIRT_JOURNAL_STORAGE_DISK ? "disk" : "memory",
+            current != NULL ? "changed" : "gone");
+    g_ptr_array_add(journal->entries, entry);
+}
+
+void
+nmvirt_journal_set_block_autoconnect(NmvirtJournal *journal, gboolean block)
+{
+    g_return_if_fail(journal != NULL);
+    journal->no_block_autoconnect = !block;
+}
+
 guint
 nmvirt_journal_get_n_changes(NmvirtJournal *journal)
 {
@@ -266,10 +308,12 @@ nmvirt_journal_compare_newest_first(gconstpointer a, gconstpointer b)
 }
 
 static void
-nmvirt_journal_restore_entry(NmvirtJournalEntry *entry, NMClient *client, GTask *task)
+nmvirt_journal_restore_entry(NmvirtJournal *journal, NmvirtJournalEntry *entry, NMClient *client,
+                             GTask *task)
 {
     NmvirtJournalRestoreData *data = g_task_get_task_data(task);
     gboolean disk = entry->storage == NMVIRT_JOURNAL_STORAGE_DISK;
+    gboolean block = !journal->no_block_autoconnect;
 
     data->pending++;
     switch (entry->change) {
@@ -279,9 +323,10 @@ nmvirt_journal_restore_entry(NmvirtJournalEntry *entry, NMClient *client, GTask 
                                           g_object_ref(task));
         break;
     case NMVIRT_JOURNAL_CHANGE_UPDATED: {
-        NMSettingsUpdate2Flags flags =
-            NM_SETTINGS_UPDATE2_FLAG_BLOCK_AUTOCONNECT | NM_SETTINGS_UPDATE2_FLAG_NO_REAPPLY;
+        NMSettingsUpdate2Flags flags = NM_SETTINGS_UPDATE2_FLAG_NO_REAPPLY;
 
+        if (block)
+            flags |= NM_SETTINGS_UPDATE2_FLAG_BLOCK_AUTOCONNECT;
         if (disk)
             flags |= NM_SETTINGS_UPDATE2_FLAG_TO_DISK;
         else if (entry->written == NMVIRT_JOURNAL_STORAGE_DISK)
@@ -298,9 +343,10 @@ nmvirt_journal_restore_entry(NmvirtJournalEntry *entry, NMClient *client, GTask 
         break;
     }
     case NMVIRT_JOURNAL_CHANGE_DELETED: {
-        NMSettingsAddConnection2Flags flags = (disk ? NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK
-                                                    : NM_SETTINGS_ADD_CONNECTION2_FLAG_IN_MEMORY) |
-                                              NM_SETTINGS_ADD_CONNECTION2_FLAG_BLOCK_AUTOCONNECT;
+        NMSettingsAddConnection2Flags flags =
+            (disk ? NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK
+                  : NM_SETTINGS_ADD_CONNECTION2_FLAG_IN_MEMORY) |
+            (block ? NM_SETTINGS_ADD_CONNECTION2_FLAG_BLOCK_AUTOCONNECT : 0);
         NmvirtJournalAddData *add = g_new0(NmvirtJournalAddData, 1);
 
         add->task = g_object_ref(task);
@@ -339,7 +385,7 @@ nmvirt_journal_restore_async(NmvirtJournal *journal, NMClient *client, GAsyncRea
      * requests are still going out */
     data->pending = 1;
     for (guint i = 0; i < entries->len; i++)
-        nmvirt_journal_restore_entry(g_ptr_array_index(entries, i), client, task);
+        nmvirt_journal_restore_entry(journal, g_ptr_array_index(entries, i), client, task);
     nmvirt_journal_restore_step_done(task, NULL, NULL);
 }
 

@@ -51,6 +51,20 @@ gboolean nmvirt_journal_mark_deleted(NmvirtJournal *journal, const char *uuid);
 /* @profile was created by the operation. */
 void nmvirt_journal_add_created(NmvirtJournal *journal, NMRemoteConnection *profile);
 
+/* A profile saved earlier, maybe by another process (a transaction's
+ * journal on disk): @settings as they were in @storage. @current is the
+ * profile with that UUID now, or NULL when it is gone: the entry counts as
+ * updated (restored in place, from the storage @current has now) or as
+ * deleted (added again). */
+void nmvirt_journal_add_saved(NmvirtJournal *journal, const char *uuid, const char *id,
+                              GVariant *settings, NmvirtJournalStorage storage,
+                              NMRemoteConnection *current);
+
+/* Whether restored profiles get BLOCK_AUTOCONNECT (the default: a restore
+ * never changes runtime state). Without it NetworkManager may activate a
+ * restored profile as it would after a restart. */
+void nmvirt_journal_set_block_autoconnect(NmvirtJournal *journal, gboolean block);
+
 /* How many writes happened (marked or created). */
 guint nmvirt_journal_get_n_changes(NmvirtJournal *journal);
 
@@ -65,7 +79,7 @@ GVariant *nmvirt_journal_get_settings(NmvirtJournal *journal, const char *uuid);
  * updated there (IN_MEMORY: a file in /etc it shadows stays). All
  * requests go out at once on @client's D-Bus connection; the callback runs
  * when every one has been answered. Runtime state is not touched
- * (BLOCK_AUTOCONNECT, NO_REAPPLY). Not cancellable: a restore half done is
+ * (BLOCK_AUTOCONNECT unless switched off, NO_REAPPLY). Not cancellable: a restore half done is
  * worse than a late one. @journal must stay alive until the callback. */
 void nmvirt_journal_restore_async(NmvirtJournal *journal, NMClient *client,
                                   GAsyncReadyCallback callback, gpointer user_data);

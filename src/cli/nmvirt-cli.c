@@ -4,7 +4,8 @@
  * nmvirt: virsh iface-* style verbs for NetworkManager. main() only finds
  * the verb; each verb group lives in its own file: nmvirt-cli-iface.c
  * (list, dumpxml, mac, name), nmvirt-cli-define.c (define, undefine, edit),
- * nmvirt-cli-start.c (start, stop), the offline validate and convert.
+ * nmvirt-cli-start.c (start, stop), nmvirt-cli-transaction.c (begin,
+ * commit, rollback), the offline validate and convert.
  */
 #include "config.h"
 
@@ -31,6 +32,9 @@ static const NmvirtCliVerb nmvirt_cli_verbs[] = {
     { "edit", N_("Edit the XML configuration of an interface"), nmvirt_cli_edit },
     { "mac", N_("Print the MAC address of an interface"), nmvirt_cli_mac },
     { "name", N_("Print the name of the interface with a MAC address"), nmvirt_cli_name },
+    { "begin", N_("Open a transaction that commit keeps and rollback undoes"), nmvirt_cli_begin },
+    { "commit", N_("Keep the changes made since begin"), nmvirt_cli_commit },
+    { "rollback", N_("Undo the changes made since begin"), nmvirt_cli_rollback },
     { "validate", N_("Check interface XML documents"), nmvirt_cli_validate },
     { "convert", N_("Convert interface XML to NetworkManager keyfiles and back"),
       nmvirt_cli_convert },

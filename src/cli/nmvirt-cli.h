@@ -52,5 +52,9 @@ int nmvirt_cli_edit(int argc, char **argv);
 /* nmvirt-cli-start.c */
 int nmvirt_cli_start(int argc, char **argv);
 int nmvirt_cli_stop(int argc, char **argv);
+/* nmvirt-cli-transaction.c */
+int nmvirt_cli_begin(int argc, char **argv);
+int nmvirt_cli_commit(int argc, char **argv);
+int nmvirt_cli_rollback(int argc, char **argv);
 
 G_END_DECLS

@@ -37,6 +37,12 @@ mkdir -p /run/dbus /run/NetworkManager /run/netns "$state/tmp" "$state/bin"
 mount -t tmpfs -o mode=0755,size=16m nmvirt-etc /etc/NetworkManager
 mount -t tmpfs -o mode=0755,size=64m nmvirt-lib /var/lib/NetworkManager
 mkdir -p /etc/NetworkManager/system-connections /etc/NetworkManager/conf.d
+# nmvirt's transaction journal: NMVIRT_STATE_DIR (below) points into the
+# sandbox's /run; the host's /var/lib/nmvirt, when it exists, is hidden too,
+# so that nothing in here can touch an open transaction of the host.
+if [ -d /var/lib/nmvirt ]; then
+    mount -t tmpfs -o mode=0700,size=16m nmvirt-state /var/lib/nmvirt
+fi
 # Read-only sysfs: NetworkManager then does not wait for udev (which does
 # not run here) and manages the NICs.
 mount -t sysfs -o ro,nosuid,nodev,noexec nmvirt-sys /sys
@@ -114,6 +120,7 @@ export NMVIRT_SANDBOX_KEYFILE_DIR=/etc/NetworkManager/system-connections
 export NMVIRT_SANDBOX_RUN_KEYFILE_DIR=/run/NetworkManager/system-connections
 export NMVIRT_SANDBOX_NM_LOG=$state/NetworkManager.log
 export NMVIRT_SANDBOX_PEER_NETNS=$peer_netns
+export NMVIRT_STATE_DIR=$state/nmvirt-state
 export NMVIRT_SANDBOX_READY_SECONDS
 NMVIRT_SANDBOX_READY_SECONDS=$(elapsed)
 export TMPDIR=$state/tmp
