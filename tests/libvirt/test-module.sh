@@ -11,8 +11,10 @@
 #  2. check and restore before anything is installed;
 #  3. install: dpkg knows the diversion, Debian's module is kept, ours is
 #     in place with its stamp, the apt hook exists, check passes;
-#  4. libvirtd from its default driver directory loads the installed
-#     module (with nmvirt's libnetcf.so.1) and virsh iface-list works;
+#  4. libvirtd from its default driver directory, without LD_LIBRARY_PATH,
+#     loads the installed module and nmvirt's libnetcf.so.1 (the module's
+#     RUNPATH) and virsh iface-list works; without that library, install
+#     warns;
 #  5. a libvirt upgrade (a newer version in the dpkg database copy): check
 #     and the apt hook's command report it, install refuses the old build;
 #  6. restore: Debian's module back byte for byte, no diversion, no stamp,
@@ -120,8 +122,8 @@ tap "$([ "$rc" = 0 ] && [[ $out == *"nothing to restore"* ]] && [ "$(sha256sum <
 # ---- 3. install ---------------------------------------------------------------------------
 run "$TOOL" install "$MODDIR"
 tap "$([ "$rc" = 0 ] && [[ $out == *"Restart libvirtd"* ]]; echo $?)" "install" "$(said "install $MODDIR")"
-tap "$([[ $err == *"libnetcf.so.1 is not installed"* ]]; echo $?)" \
-    "install warns that libnetcf.so.1 is not installed system-wide (it is not, here)" "$err"
+tap "$([[ $out == *"libvirtd will load libnetcf.so.1 from $NMVIRT_NETCF_LIBDIR/libnetcf.so.1."* ]] && [ -z "$err" ]; echo $?)" \
+    "install says that libvirtd will load the build's libnetcf.so.1 (the module's RUNPATH)" "$(said install)"
 diversion=$(dpkg-query -S "$target" 2>&1)
 tap "$([[ $diversion == *"diversion by nmvirt from: $target"* && $diversion == *"diversion by nmvirt to: $target.distrib"* ]]; echo $?)" \
     "dpkg knows the diversion of $target" "$diversion"
@@ -144,7 +146,7 @@ auth_unix_ro = "none"
 auth_unix_rw = "none"
 log_outputs = "3:file:$T/libvirtd.log"
 EOF
-LD_LIBRARY_PATH=$NMVIRT_NETCF_LIBDIR /usr/sbin/libvirtd --config "$T/libvirtd.conf" \
+env -u LD_LIBRARY_PATH /usr/sbin/libvirtd --config "$T/libvirtd.conf" \
     --pid-file "$T/libvirtd.pid" </dev/null >"$T/libvirtd.out" 2>&1 &
 libvirtd_pid=$!
 for _ in $(seq 100); do
@@ -154,12 +156,22 @@ for _ in $(seq 100); do
 done
 run env HOME="$T" virsh -c "interface:///system?socket=$T/sock/libvirt-sock" iface-list --all
 maps=$(cat "/proc/$libvirtd_pid/maps" 2>&1)
-tap "$([ "$rc" = 0 ] && [[ $maps == *" $target"* && $maps == *libnetcf.so.1* ]]; echo $?)" \
-    "libvirtd loads the installed module with libnetcf.so.1; virsh iface-list works" \
+tap "$([ "$rc" = 0 ] && [[ $maps == *" $target"* && $maps == *" $(readlink -f "$NMVIRT_NETCF_LIBDIR/libnetcf.so.1")"* ]]; echo $?)" \
+    "libvirtd (no LD_LIBRARY_PATH) loads the installed module and nmvirt's libnetcf.so.1; virsh iface-list works" \
     "$(said 'virsh iface-list --all')"$'\n'"$(grep -E 'interface|netcf' <<<"$maps")"$'\n'"$(cat "$T/libvirtd.log" 2>&1)"
 kill -TERM "$libvirtd_pid" 2>/dev/null
 wait "$libvirtd_pid" 2>/dev/null
 libvirtd_pid=
+
+# without libnetcf.so.1 where the module looks (an empty directory over it)
+if mount -t tmpfs -o size=1m nmvirt-empty "$NMVIRT_NETCF_LIBDIR"; then
+    run "$TOOL" install "$MODDIR"
+    umount "$NMVIRT_NETCF_LIBDIR"
+    tap "$([ "$rc" = 0 ] && [[ $err == *"warning: libnetcf.so.1 is not installed where the module looks for it"* ]]; echo $?)" \
+        "install warns when libnetcf.so.1 cannot be found" "$(said install)"
+else
+    not_ok "hide $NMVIRT_NETCF_LIBDIR"
+fi
 
 # ---- 5. a libvirt upgrade ---------------------------------------------------------------------
 version=$(dpkg-query -W -f='${Version}' libvirt0)
