@@ -66,9 +66,9 @@ unavailable() {
 
 # ---- prerequisites ------------------------------------------------------------
 LIBVIRTD=/usr/sbin/libvirtd
-[ -x "$LIBVIRTD" ] && command -v virsh >/dev/null || unavailable "libvirtd or virsh is not installed (apt-get install libvirt-daemon libvirt-clients)"
+{ [ -x "$LIBVIRTD" ] && command -v virsh >/dev/null; } || unavailable "libvirtd or virsh is not installed (apt-get install libvirt-daemon libvirt-clients)"
 MODDIR=${NMVIRT_LIBVIRT_MODULE_DIR:-}
-[ -n "$MODDIR" ] && [ -f "$MODDIR/libvirt_driver_interface.so" ] ||
+{ [ -n "$MODDIR" ] && [ -f "$MODDIR/libvirt_driver_interface.so" ]; } ||
     unavailable "no interface driver module in '${MODDIR:-(NMVIRT_LIBVIRT_MODULE_DIR unset)}': build it with nmvirt-libvirt-module build DIR"
 if ! msg=$("$NMVIRT_LIBVIRT_MODULE" check "$MODDIR" 2>&1); then
     unavailable "$msg"
@@ -119,7 +119,7 @@ has_line() { [[ $'\n'$1$'\n' == *$'\n'$2$'\n'* ]]; }
 # $nm (sorted); nm_names: their interface names, space-separated
 nm_profiles() {
     local lines=() l uuid type file c keep=() name id master
-    nm= nm_names=' '
+    nm='' nm_names=' '
     mapfile -t lines < <(nmcli -t -f UUID,TYPE,FILENAME connection show 2>&1)
     for l in "${lines[@]}"; do
         IFS=: read -r uuid type file <<<"$l"
@@ -197,9 +197,7 @@ since "$t0"
 if [ -S "$SOCK" ]; then
     ok "libvirtd listens on $SOCK after $REPLY s"
 else
-    slurp log "$T/libvirtd.log"
-    slurp o "$T/libvirtd.out"
-    echo "Bail out! libvirtd did not start: $o $log"
+    echo "Bail out! libvirtd did not start: $(cat "$T/libvirtd.out" "$T/libvirtd.log" 2>&1)"
     exit 1
 fi
 maps=$(cat "/proc/$libvirtd_pid/maps" 2>&1)
@@ -266,7 +264,7 @@ while IFS= read -r line; do
     [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
     read -r -a w <<<"$line"
     [ "${w[1]:-}" = start ] || continue
-    macs= with=
+    macs='' with=
     for ((i = 2; i < ${#w[@]}; i++)); do
         case ${w[i]} in
         --mac) macs+="${w[i + 1]:-} "; i=$((i + 1)) ;;
@@ -457,7 +455,7 @@ check_no_profiles "eth1"
 
 # ---- 6. transactions ------------------------------------------------------------------------
 sed 's/eth0/eth2/' "$T/eth0.xml" >"$T/eth2.xml"
-keyfiles() { ls -la --time-style=+%s "$NMVIRT_SANDBOX_KEYFILE_DIR" 2>&1 | sed 1d; }
+keyfiles() { find "$NMVIRT_SANDBOX_KEYFILE_DIR" -mindepth 1 -printf '%M %s %T@ %p\n' 2>&1 | sort; }
 before_files=$(keyfiles)
 run vsh iface-begin
 tap "$([ "$rc" = 0 ]; echo $?)" "iface-begin" "$(said 'virsh iface-begin')"
@@ -511,7 +509,7 @@ kill -TERM "$libvirtd_pid"
 wait "$libvirtd_pid"
 rc=$?
 libvirtd_pid=
-slurp log "$T/libvirtd.log"
+log=$(cat "$T/libvirtd.log" 2>&1)
 tap "$([ "$rc" = 0 ]; echo $?)" "libvirtd stops cleanly on SIGTERM" "exit $rc"$'\n'"$log"
 host_after=$(ls -la --time-style=+%s "${host_paths[@]}" 2>&1)
 tap "$([ "$host_after" = "$host_before" ]; echo $?)" "libvirtd left nothing in /etc, /var or the home directory" \

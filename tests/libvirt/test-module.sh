@@ -60,9 +60,9 @@ run() {
 }
 said() { printf 'command: %s\nexit %s\nstdout: %s\nstderr: %s' "$1" "$rc" "$out" "$err"; }
 
-[ -x /usr/sbin/libvirtd ] && command -v virsh >/dev/null || unavailable "libvirtd or virsh is not installed"
+{ [ -x /usr/sbin/libvirtd ] && command -v virsh >/dev/null; } || unavailable "libvirtd or virsh is not installed"
 MODDIR=${NMVIRT_LIBVIRT_MODULE_DIR:-}
-[ -n "$MODDIR" ] && [ -f "$MODDIR/libvirt_driver_interface.so" ] ||
+{ [ -n "$MODDIR" ] && [ -f "$MODDIR/libvirt_driver_interface.so" ]; } ||
     unavailable "no interface driver module in '$MODDIR': build it with nmvirt-libvirt-module build DIR"
 "$TOOL" check "$MODDIR" >/dev/null 2>&1 || unavailable "$("$TOOL" check "$MODDIR" 2>&1)"
 : "${NMVIRT_NETCF_LIBDIR:?}"
@@ -104,8 +104,10 @@ tap "$([ "$rc" = 1 ] && [[ $err == *"usage: nmvirt-libvirt-module build DIR"* ]]
 run "$TOOL" install "$T/empty"
 tap "$([ "$rc" = 1 ] && [[ $err == *"$T/empty/libvirt_driver_interface.so or its stamp is missing"* ]]; echo $?)" \
     "install of a directory without a module" "$(said "install $T/empty")"
-for verb in install restore; do
-    run setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" "$verb" $([ $verb = install ] && echo "$MODDIR")
+for args in "install $MODDIR" restore; do
+    verb=${args%% *}
+    # shellcheck disable=SC2086 # two words: the verb and its directory
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" $args
     tap "$([ "$rc" = 1 ] && [[ $err == *"'$verb' changes system files: run it as root"* ]]; echo $?)" \
         "$verb as a user is refused" "$(said "$verb")"
 done
