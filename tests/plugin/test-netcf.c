@@ -356,6 +356,31 @@ test_init_close(void)
     g_assert_null(details);
 }
 
+/* Without a system bus (nothing of NetworkManager reachable) init
+ * succeeds all the same; calls fail until the bus is there, then work on
+ * the same handle. Runs before anything else of this process holds a
+ * connection to the system bus, which GDBus shares. */
+static void
+test_init_no_bus(void)
+{
+    struct netcf *ncf = NULL;
+    g_autofree char *address = g_strdup(g_getenv("DBUS_SYSTEM_BUS_ADDRESS"));
+    g_autofree char *missing = g_build_filename(g_get_tmp_dir(), "no-such-bus", NULL);
+    g_autofree char *bogus = g_strdup_printf("unix:path=%s", missing);
+
+    g_setenv("DBUS_SYSTEM_BUS_ADDRESS", bogus, TRUE);
+    g_assert_cmpint(ncf_init(&ncf, NULL), ==, 0);
+    assert_no_error(ncf);
+    g_assert_cmpint(ncf_num_of_interfaces(ncf, ALL), ==, -1);
+    assert_error(ncf, NETCF_EOTHER, "unspecified error", "system bus is not available");
+    if (address != NULL)
+        g_setenv("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
+    else
+        g_unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+    assert_list(ncf, ALL, "");
+    g_assert_cmpint(ncf_close(ncf), ==, 0);
+}
+
 /* ncf_close refuses while an interface handle is alive; the handle and
  * the netcf stay usable. */
 static void
@@ -772,6 +797,61 @@ test_undefine(Fixture *fixture, gconstpointer data)
     ncf_if_free(br0);
 }
 
+/* transactions ------------------------------------------------------------ */
+
+static const char eth1_onboot_xml[] = "<interface type='ethernet' name='eth1'>"
+                                      "<start mode='onboot'/></interface>";
+
+static void
+test_change(Fixture *fixture, gconstpointer data)
+{
+    struct netcf *ncf = fixture->ncf;
+    struct netcf *other = NULL;
+    struct netcf_if *eth1 = define(ncf, eth1_xml);
+    g_autofree char *desc = xml_desc(eth1);
+    g_autofree char *desc_now = NULL;
+
+    /* nothing open */
+    g_assert_cmpint(ncf_change_commit(ncf, 0), ==, -1);
+    assert_error(ncf, NETCF_EINVALIDOP, "Operation invalid in this state", "transaction");
+    g_assert_cmpint(ncf_change_rollback(ncf, 0), ==, -1);
+    assert_error(ncf, NETCF_EINVALIDOP, "Operation invalid in this state", "transaction");
+    g_assert_cmpint(ncf_change_begin(ncf, 1), ==, -1);
+    assert_error(ncf, NETCF_EOTHER, "unspecified error", "flags");
+
+    /* begin, change, roll back */
+    g_assert_cmpint(ncf_change_begin(ncf, 0), ==, 0);
+    assert_no_error(ncf);
+    g_assert_cmpint(ncf_change_begin(ncf, 0), ==, -1);
+    assert_error(ncf, NETCF_EINVALIDOP, "Operation invalid in this state", "transaction");
+    /* host-wide: another handle sees it open */
+    g_assert_cmpint(ncf_init(&other, NULL), ==, 0);
+    g_assert_cmpint(ncf_change_begin(other, 0), ==, -1);
+    assert_error(other, NETCF_EINVALIDOP, "Operation invalid in this state", "transaction");
+    ncf_if_free(define(ncf, eth3_xml));
+    ncf_if_free(define(ncf, eth1_onboot_xml));
+    assert_list(ncf, ALL, "eth1,eth3");
+    g_assert_cmpint(ncf_change_rollback(ncf, 0), ==, 0);
+    assert_no_error(ncf);
+    assert_list(ncf, ALL, "eth1");
+    desc_now = xml_desc(eth1);
+    g_assert_cmpstr(desc_now, ==, desc);
+    g_assert_cmpint(ncf_change_rollback(ncf, 0), ==, -1);
+    assert_error(ncf, NETCF_EINVALIDOP, "Operation invalid in this state", "transaction");
+
+    /* begin in one handle, commit from another (the transaction outlives
+     * the handle, as libvirt needs across daemon restarts) */
+    g_assert_cmpint(ncf_change_begin(other, 0), ==, 0);
+    g_assert_cmpint(ncf_close(other), ==, 0);
+    ncf_if_free(define(ncf, eth3_xml));
+    g_assert_cmpint(ncf_change_commit(ncf, 0), ==, 0);
+    assert_no_error(ncf);
+    assert_list(ncf, ALL, "eth1,eth3");
+    g_assert_cmpint(ncf_change_commit(ncf, 0), ==, -1);
+    assert_error(ncf, NETCF_EINVALIDOP, "Operation invalid in this state", "transaction");
+    ncf_if_free(eth1);
+}
+
 /* NetworkManager away and back ------------------------------------------- */
 
 static void
@@ -912,6 +992,7 @@ main(int argc, char **argv)
         g_error("run me inside nmvirt-sandbox (see tests/plugin/meson.build)");
 
 #define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+    g_test_add_func("/netcf/init-no-bus", test_init_no_bus);
     g_test_add_func("/netcf/init-close", test_init_close);
     ADD("/netcf/close-in-use", test_close_in_use);
     ADD("/netcf/define/create", test_define_create);
@@ -925,6 +1006,7 @@ main(int argc, char **argv)
     ADD("/netcf/up-fails", test_up_fails);
     ADD("/netcf/status-errors", test_status_errors);
     ADD("/netcf/undefine", test_undefine);
+    ADD("/netcf/change", test_change);
     ADD("/netcf/daemon", test_daemon);
     ADD("/netcf/threads", test_threads);
 #undef ADD
