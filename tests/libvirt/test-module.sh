@@ -17,8 +17,9 @@
 #     warns;
 #  5. a libvirt upgrade (a newer version in the dpkg database copy): check
 #     and the apt hook's command report it, install refuses the old build;
-#  6. restore: Debian's module back byte for byte, no diversion, no stamp,
-#     no hook; check says nmvirt's module is not installed.
+#  6. restore, also after libvirt-daemon was removed; Debian's module back
+#     byte for byte, no diversion, no stamp, no hook; check says nmvirt's
+#     module is not installed.
 # Needs NMVIRT_LIBVIRT_MODULE, NMVIRT_LIBVIRT_MODULE_DIR, NMVIRT_NETCF_LIBDIR;
 # skipped without the module or libvirt, except under CI=true (fails).
 set -u
@@ -70,6 +71,7 @@ MODDIR=${NMVIRT_LIBVIRT_MODULE_DIR:-}
 target=$(dpkg-query -L libvirt-daemon | grep '/connection-driver/libvirt_driver_interface\.so$')
 moddir=${target%/*}
 original_sum=$(sha256sum <"$target")
+cp -a "$target" "$T/original.so"
 
 # ---- private copies of what install and restore change ----------------------------------
 overlay() { # DIR [FILE...]: a copy of DIR (or of just FILEs of it) mounted over DIR
@@ -193,6 +195,23 @@ run "$TOOL" install "$MODDIR"
 tap "$([ "$rc" = 1 ] && [[ $err == *"was built for libvirt $version, but libvirt $newer is installed"* ]]; echo $?)" \
     "install refuses a module built for the old libvirt" "$(said install)"
 cp "$T/status" /var/lib/dpkg/status
+
+# libvirt-daemon removed while nmvirt's module is installed: dpkg deletes
+# the diverted Debian module, the diversion stays; restore still undoes it
+awk '
+    /^Package: / { pkg = $2 }
+    /^Status: / && pkg == "libvirt-daemon" { print "Status: deinstall ok config-files"; next }
+    { print }' "$T/status" >/var/lib/dpkg/status
+rm -f "$target.distrib"
+run "$TOOL" restore
+tap "$([ "$rc" = 0 ] && [ -z "$(dpkg-divert --list "$target")" ] && [ ! -e "$target" ] && [ ! -e "$target.nmvirt-stamp" ]; echo $?)" \
+    "with libvirt-daemon removed, restore removes nmvirt's module and the diversion" \
+    "$(said restore)"$'\n'"$(dpkg-divert --list "$target"; ls -la "$moddir" 2>&1)"
+# libvirt-daemon back, nmvirt's module installed again
+cp "$T/status" /var/lib/dpkg/status
+cp -a "$T/original.so" "$target"
+run "$TOOL" install "$MODDIR"
+tap "$rc" "install again" "$(said install)"
 
 # ---- 6. restore ---------------------------------------------------------------------------------
 run "$TOOL" restore
