@@ -54,6 +54,13 @@ q con add type bridge ifname br1 con-name br1 bridge.stp yes bridge.forward-dela
     ipv4.method disabled ipv6.method ignore
 q con add type ethernet ifname eth2 con-name br1-p master br1 slave-type bridge
 q --wait 60 con up br1
+# during an STP topology change the kernel ages entries after forward_delay
+# instead of ageing_time, and shows that: read once the change is over
+for i in $(seq 300); do
+    [ "$(cat /sys/class/net/br1/bridge/topology_change)" = 0 ] &&
+        [ "$(cat /sys/class/net/br1/bridge/topology_change_detected)" = 0 ] && break
+    sleep 0.1
+done
 for opt in stp_state forward_delay priority hello_time max_age ageing_time; do
     echo "sysfs-br1-$opt=$(cat /sys/class/net/br1/bridge/$opt)"
 done
