@@ -518,6 +518,12 @@ start_document() {
         run nm define "${docpath[$with]}"
         tap "$rc" "$rel: define $with first (--with)" "$(said "nmvirt define ${docpath[$with]}")"
         run nm start "${d_top[$with]}"
+        if [ "$rc" != 0 ]; then
+            # a prerequisite, whose own start its own line checks: under
+            # heavy load its DHCP lease was once late; say so and try again
+            note "$rel: start ${d_top[$with]} (--with) failed once; again: $err"
+            run nm start "${d_top[$with]}"
+        fi
         tap "$rc" "$rel: start ${d_top[$with]} first (--with; $secs s)" "$(said "nmvirt start ${d_top[$with]}")"
     fi
     run timeout 150 "$NMVIRT" start "$top"
