@@ -106,10 +106,15 @@ tap "$([ "$rc" = 1 ] && [[ $err == *"usage: nmvirt-libvirt-module build DIR"* ]]
 run "$TOOL" install "$T/empty"
 tap "$([ "$rc" = 1 ] && [[ $err == *"$T/empty/libvirt_driver_interface.so or its stamp is missing"* ]]; echo $?)" \
     "install of a directory without a module" "$(said "install $T/empty")"
+# a copy the user can read: the checkout may be in a directory only root
+# can enter (a clone in a mktemp -d directory, say)
+mkdir -m 0755 "$T/user"
+install -m 0755 "$TOOL" "$T/user/nmvirt-libvirt-module"
+chmod 0755 "$T"
 for args in "install $MODDIR" restore; do
     verb=${args%% *}
     # shellcheck disable=SC2086 # two words: the verb and its directory
-    run setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" $args
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/user/nmvirt-libvirt-module" $args
     tap "$([ "$rc" = 1 ] && [[ $err == *"'$verb' changes system files: run it as root"* ]]; echo $?)" \
         "$verb as a user is refused" "$(said "$verb")"
 done
