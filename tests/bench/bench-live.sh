@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The live benchmark: nmvirt against bare libnm and nmcli on a real
+# NetworkManager. Runs INSIDE nmvirt-sandbox; prints figures and ratios and
+# asserts nothing about time (it fails only when a job fails, e.g. a pair
+# that does not come up). See tests/bench/meson.build:
+#
+#   nmvirt-sandbox --vm --nics 4 -- tests/bench/bench-live.sh scale
+#   nmvirt-sandbox --ns --nics 4 -- tests/bench/bench-live.sh latency
+#
+# scale: for N in NMVIRT_BENCH_SIZES (10 100 500), define and start N
+#   bridges, each with one VLAN port on a sandbox NIC (one interface XML
+#   document per pair), three ways, each from the same state (every profile
+#   deleted, then a fresh NetworkManager, whose device list would otherwise
+#   keep the deleted VLANs for a minute):
+#     floor   one libnm program: 2N AddConnection2 in flight, then N
+#             activations in flight, until all 2N are activated
+#     nmvirt  one NmvirtClient: N defines in flight, then N starts in flight
+#     nmcli   one 'nmcli connection add' per profile, one 'nmcli connection
+#             up' per bridge, until all 2N are activated (N <= 100 only)
+#   Wall time (define, start, total, per pair) and CPU time of the client
+#   side and of NetworkManager plus the bus daemon. The kernel here has no
+#   8021q, so this part runs in the VM sandbox (TCG: everything is several
+#   times slower than on hardware; the ratios are what matter).
+#   NMVIRT_BENCH_ROUNDS (1) repetitions, the median is shown;
+#   NMVIRT_BENCH_NO_START=1 measures the define part only (then the namespace
+#   sandbox will do).
+#
+# latency: a user's single command as a whole process, with 0, 100 and 500
+#   other profiles (bridge+VLAN pairs, inactive) present: 'nmvirt define' of
+#   one new bridge against 'nmcli connection add' of the same bridge, and
+#   'nmvirt dumpxml' of that bridge against 'nmcli connection show' of it.
+#   NMVIRT_BENCH_LATENCY_ROUNDS (7) repetitions, the median is shown.
+#
+# Needs NMVIRT_BENCH_LIVE (the bench-live worker) and NMVIRT (the nmvirt
+# command).
+set -euo pipefail
+: "${NMVIRT_BENCH_LIVE:?}" "${NMVIRT:?}" "${NMVIRT_SANDBOX_STATE:?run me inside nmvirt-sandbox}"
+BENCH=$NMVIRT_BENCH_LIVE
+NICS=${NMVIRT_SANDBOX_NICS:-4}
+TICK=$(getconf CLK_TCK)
+T=$(mktemp -d "${TMPDIR:-/tmp}/bench-live.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+die() { echo "bench-live: $*" >&2; exit 1; }
+now_ms() { local t=${EPOCHREALTIME/,/.}; echo "${t%.*}${t#*.}" | awk '{ printf "%.1f", $1 / 1000 }'; }
+
+# CPU time (user+system, ms) of NetworkManager and the sandbox's bus daemon.
+daemon_cpu_ms() {
+    local total=0 pid fields
+    for pid in $(cat "$NMVIRT_SANDBOX_STATE/NetworkManager.pid") $(pidof dbus-daemon); do
+        read -r -a fields <"/proc/$pid/stat"
+        # utime and stime are fields 14 and 15; the comm field (2) has no spaces here
+        total=$((total + fields[13] + fields[14]))
+    done
+    echo $((total * 1000 / TICK))
+}
+
+# Every profile deleted, the devices NetworkManager made gone, and a fresh
+# NetworkManager.
+reset() {
+    "$BENCH" clean || die "cannot delete the profiles"
+    nmvirt-sandbox-nm restart >/dev/null || die "cannot restart NetworkManager"
+    local leftover
+    leftover=$(ip -o link show | awk -F': ' '$2 ~ /^(br[0-9]|lat[0-9]|nlat[0-9]|eth[0-9]+\.)/ { print $2 }')
+    for link in $leftover; do
+        ip link delete "${link%@*}" 2>/dev/null || true
+    done
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+field() { # KEY LINE
+    local re="(^| )$1=([^ ]*)"
+    [[ $2 =~ $re ]] && echo "${BASH_REMATCH[2]}"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-" && b != "-") printf "%.2f", a / b; else print "-" }'; }
+
+# ---- scale --------------------------------------------------------------------------
+scale() {
+    local sizes=${NMVIRT_BENCH_SIZES:-10 100 500} rounds=${NMVIRT_BENCH_ROUNDS:-1}
+    local nmcli_max=${NMVIRT_BENCH_NMCLI_MAX:-100} no_start=()
+    [ "${NMVIRT_BENCH_NO_START:-0}" = 1 ] && no_start=(--no-start)
+    "$BENCH" check >/dev/null || die "the floor's profiles are not nmvirt's"
+    echo "# scale: sandbox $NMVIRT_SANDBOX, NICs $NICS, rounds $rounds${no_start:+, define only}"
+    for n in $sizes; do
+        # rounds interleave the methods, so that a change in the machine's
+        # load hits all of them alike
+        for ((r = 0; r < rounds; r++)); do
+            for method in floor nmvirt nmcli; do
+                [ "$method" = nmcli ] && [ "$n" -gt "$nmcli_max" ] && continue
+                reset
+                local cpu0 line cpu1
+                cpu0=$(daemon_cpu_ms)
+                line=$("$BENCH" "$method" "$n" "$NICS" "${no_start[@]}") || die "$method N=$n failed"
+                cpu1=$(daemon_cpu_ms)
+                "$BENCH" verify "$n" "$NICS" "${no_start[@]}" >/dev/null || die "$method N=$n: not all pairs are up"
+                echo "# $method N=$n round $r: $line daemon_cpu_ms=$((cpu1 - cpu0))"
+                for key in define_ms start_ms total_ms cpu_ms; do
+                    field "$key" "$line" >>"$T/$method.$n.$key"
+                done
+                echo $((cpu1 - cpu0)) >>"$T/$method.$n.daemon_cpu_ms"
+            done
+        done
+    done
+    reset
+
+    printf '\n%-7s %5s %11s %11s %11s %9s %11s %11s\n' method N define_ms start_ms total_ms ms/pair client_cpu daemon_cpu
+    for n in $sizes; do
+        for method in floor nmvirt nmcli; do
+            [ -e "$T/$method.$n.total_ms" ] || continue
+            local d s t c dc
+            d=$(median <"$T/$method.$n.define_ms")
+            s=$(median <"$T/$method.$n.start_ms")
+            t=$(median <"$T/$method.$n.total_ms")
+            c=$(median <"$T/$method.$n.cpu_ms")
+            dc=$(median <"$T/$method.$n.daemon_cpu_ms")
+            echo "$t" >"$T/$method.$n.median"
+            printf '%-7s %5s %11s %11s %11s %9s %11s %11s\n' "$method" "$n" "$d" "$s" "$t" \
+                "$(awk -v t="$t" -v n="$n" 'BEGIN { printf "%.1f", t / n }')" "$c" "$dc"
+        done
+    done
+    printf '\n%5s %13s %13s\n' N nmvirt/floor nmcli/nmvirt
+    local first=""
+    for n in $sizes; do
+        local f v c r
+        f=$(cat "$T/floor.$n.median") v=$(cat "$T/nmvirt.$n.median")
+        c=$(cat "$T/nmcli.$n.median" 2>/dev/null || echo -)
+        r=$(ratio "$v" "$f")
+        [ -n "$first" ] || first=$r
+        printf '%5s %13s %13s\n' "$n" "$r" "$(ratio "$c" "$v")"
+        last=$r
+    done
+    echo "nmvirt/floor at the largest N over the smallest: $(ratio "$last" "$first")"
+}
+
+# ---- latency --------------------------------------------------------------------------
+# Runs "$@" once and prints its wall time in ms; fails when it fails.
+time_ms() {
+    local t0 t1
+    t0=$(now_ms)
+    "$@" >/dev/null || die "failed: $*"
+    t1=$(now_ms)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'
+}
+
+latency() {
+    local rounds=${NMVIRT_BENCH_LATENCY_ROUNDS:-7} others
+    echo "# latency: sandbox $NMVIRT_SANDBOX, rounds $rounds (median)"
+    printf '\n%8s %13s %13s %9s %14s %15s %9s\n' profiles "nmvirt define" "nmcli add" ratio \
+        "nmvirt dumpxml" "nmcli show" ratio
+    for others in ${NMVIRT_BENCH_OTHERS:-0 100 500}; do
+        reset
+        [ "$others" -gt 0 ] && { "$BENCH" populate $((others / 2)) "$NICS" || die "populate failed"; }
+        : >"$T/def" ; : >"$T/add"; : >"$T/dump"; : >"$T/show"
+        for ((r = 0; r < rounds; r++)); do
+            printf "<interface type='bridge' name='lat%s'>\n  <start mode='none'/>\n  <bridge stp='off'/>\n</interface>\n" "$r" >"$T/lat$r.xml"
+            time_ms "$NMVIRT" define "$T/lat$r.xml" >>"$T/def"
+            time_ms nmcli connection add type bridge con-name "nlat$r" ifname "nlat$r" autoconnect no \
+                bridge.stp no ipv4.method disabled ipv6.method ignore >>"$T/add"
+            time_ms "$NMVIRT" dumpxml "lat$r" >>"$T/dump"
+            time_ms nmcli connection show "nlat$r" >>"$T/show"
+        done
+        local d a u s
+        d=$(median <"$T/def") a=$(median <"$T/add") u=$(median <"$T/dump") s=$(median <"$T/show")
+        printf '%8s %13s %13s %9s %14s %15s %9s\n' "$others" "$d" "$a" "$(ratio "$d" "$a")" \
+            "$u" "$s" "$(ratio "$u" "$s")"
+    done
+    reset
+    echo "(times in ms; ratio = nmvirt / nmcli)"
+}
+
+case ${1:-} in
+scale) scale ;;
+latency) latency ;;
+*) die "usage: bench-live.sh scale|latency" ;;
+esac
