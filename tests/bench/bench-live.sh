@@ -14,18 +14,28 @@
 #   document per pair), three ways, each from the same state (every profile
 #   deleted, then a fresh NetworkManager, whose device list would otherwise
 #   keep the deleted VLANs for a minute):
-#     floor   one libnm program: 2N AddConnection2 in flight, then N
-#             activations in flight, until all 2N are activated
-#     nmvirt  one NmvirtClient: N defines in flight, then N starts in flight
+#     floor   one libnm program: 2N AddConnection2 in flight (but see
+#             NMVIRT_BENCH_WINDOW), then N activations in flight, until all
+#             2N are activated
+#     nmvirt  one NmvirtClient: N defines in flight (idem), then N starts in
+#             flight
 #     nmcli   one 'nmcli connection add' per profile, one 'nmcli connection
 #             up' per bridge, until all 2N are activated (N <= 100 only)
 #   Wall time (define, start, total, per pair) and CPU time of the client
 #   side and of NetworkManager plus the bus daemon. The kernel here has no
 #   8021q, so this part runs in the VM sandbox (TCG: everything is several
 #   times slower than on hardware; the ratios are what matter).
+#   NMVIRT_BENCH_SHAPE=bare: bridges without a port, which the namespace
+#   sandbox can start (the same code paths at native speed, as a diagnostic).
+#   NMVIRT_BENCH_WINDOW (32): at most that many defines (pairs for the
+#   floor) in flight, more wait (libnm gives up on a call after 25 s, which a
+#   request queued behind hundreds in the VM exceeds); 0 puts all in flight.
+#   Starts are all in flight.
 #   NMVIRT_BENCH_ROUNDS (1) repetitions, the median is shown;
 #   NMVIRT_BENCH_NO_START=1 measures the define part only (then the namespace
-#   sandbox will do).
+#   sandbox will do). NMVIRT_BENCH_LIVE_BEFORE=PATH: a bench-live built from
+#   an earlier nmvirt, run as method 'before' in the same rounds, so that a
+#   change is measured under the same load.
 #
 # latency: a user's single command as a whole process, with 0, 100 and 500
 #   other profiles (bridge+VLAN pairs, inactive) present: 'nmvirt define' of
@@ -38,6 +48,8 @@
 set -euo pipefail
 : "${NMVIRT_BENCH_LIVE:?}" "${NMVIRT:?}" "${NMVIRT_SANDBOX_STATE:?run me inside nmvirt-sandbox}"
 BENCH=$NMVIRT_BENCH_LIVE
+BEFORE=${NMVIRT_BENCH_LIVE_BEFORE:-}
+METHODS="floor nmvirt${BEFORE:+ before} nmcli"
 NICS=${NMVIRT_SANDBOX_NICS:-4}
 TICK=$(getconf CLK_TCK)
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-live.XXXXXX")
@@ -57,16 +69,17 @@ daemon_cpu_ms() {
     echo $((total * 1000 / TICK))
 }
 
-# Every profile deleted, the devices NetworkManager made gone, and a fresh
-# NetworkManager.
+# Every profile gone, the devices NetworkManager made gone, and a fresh
+# NetworkManager. Deleting hundreds of active profiles over D-Bus takes
+# minutes in the VM (and runs into libnm's 25 s call timeout), so the
+# profiles are removed while NetworkManager is stopped, and the links it
+# leaves up are deleted in one 'ip -batch'.
 reset() {
-    "$BENCH" clean || die "cannot delete the profiles"
-    nmvirt-sandbox-nm restart >/dev/null || die "cannot restart NetworkManager"
-    local leftover
-    leftover=$(ip -o link show | awk -F': ' '$2 ~ /^(br[0-9]|lat[0-9]|nlat[0-9]|eth[0-9]+\.)/ { print $2 }')
-    for link in $leftover; do
-        ip link delete "${link%@*}" 2>/dev/null || true
-    done
+    nmvirt-sandbox-nm stop >/dev/null || die "cannot stop NetworkManager"
+    rm -f "$NMVIRT_SANDBOX_KEYFILE_DIR"/* "${NMVIRT_SANDBOX_RUN_KEYFILE_DIR:?}"/* /run/NetworkManager/devices/*
+    ip -o link show | awk -F': ' '$2 ~ /^(br[0-9]|lat[0-9]|nlat[0-9]|eth[0-9]+\.)/ { sub(/@.*/, "", $2); print "link delete " $2 }' >"$T/links"
+    [ -s "$T/links" ] && { ip -batch "$T/links" || die "cannot delete the links"; }
+    nmvirt-sandbox-nm start >/dev/null || die "cannot start NetworkManager"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -82,17 +95,21 @@ scale() {
     local nmcli_max=${NMVIRT_BENCH_NMCLI_MAX:-100} no_start=()
     [ "${NMVIRT_BENCH_NO_START:-0}" = 1 ] && no_start=(--no-start)
     "$BENCH" check >/dev/null || die "the floor's profiles are not nmvirt's"
-    echo "# scale: sandbox $NMVIRT_SANDBOX, NICs $NICS, rounds $rounds${no_start:+, define only}"
+    echo "# scale: sandbox $NMVIRT_SANDBOX, NICs $NICS, rounds $rounds, shape ${NMVIRT_BENCH_SHAPE:-vlan}${no_start:+, define only}"
     for n in $sizes; do
         # rounds interleave the methods, so that a change in the machine's
         # load hits all of them alike
         for ((r = 0; r < rounds; r++)); do
-            for method in floor nmvirt nmcli; do
+            for method in $METHODS; do
                 [ "$method" = nmcli ] && [ "$n" -gt "$nmcli_max" ] && continue
                 reset
                 local cpu0 line cpu1
                 cpu0=$(daemon_cpu_ms)
-                line=$("$BENCH" "$method" "$n" "$NICS" "${no_start[@]}") || die "$method N=$n failed"
+                if [ "$method" = before ]; then
+                    line=$("$BEFORE" nmvirt "$n" "$NICS" "${no_start[@]}") || die "$method N=$n failed"
+                else
+                    line=$("$BENCH" "$method" "$n" "$NICS" "${no_start[@]}") || die "$method N=$n failed"
+                fi
                 cpu1=$(daemon_cpu_ms)
                 "$BENCH" verify "$n" "$NICS" "${no_start[@]}" >/dev/null || die "$method N=$n: not all pairs are up"
                 echo "# $method N=$n round $r: $line daemon_cpu_ms=$((cpu1 - cpu0))"
@@ -107,7 +124,7 @@ scale() {
 
     printf '\n%-7s %5s %11s %11s %11s %9s %11s %11s\n' method N define_ms start_ms total_ms ms/pair client_cpu daemon_cpu
     for n in $sizes; do
-        for method in floor nmvirt nmcli; do
+        for method in $METHODS; do
             [ -e "$T/$method.$n.total_ms" ] || continue
             local d s t c dc
             d=$(median <"$T/$method.$n.define_ms")
@@ -120,15 +137,16 @@ scale() {
                 "$(awk -v t="$t" -v n="$n" 'BEGIN { printf "%.1f", t / n }')" "$c" "$dc"
         done
     done
-    printf '\n%5s %13s %13s\n' N nmvirt/floor nmcli/nmvirt
-    local first=""
+    printf '\n%5s %13s %13s%s\n' N nmvirt/floor nmcli/nmvirt "${BEFORE:+  before/floor}"
+    local first="" last=""
     for n in $sizes; do
-        local f v c r
+        local f v c r b=""
         f=$(cat "$T/floor.$n.median") v=$(cat "$T/nmvirt.$n.median")
         c=$(cat "$T/nmcli.$n.median" 2>/dev/null || echo -)
+        [ -n "$BEFORE" ] && b=$(printf '%14s' "$(ratio "$(cat "$T/before.$n.median")" "$f")")
         r=$(ratio "$v" "$f")
         [ -n "$first" ] || first=$r
-        printf '%5s %13s %13s\n' "$n" "$r" "$(ratio "$c" "$v")"
+        printf '%5s %13s %13s%s\n' "$n" "$r" "$(ratio "$c" "$v")" "$b"
         last=$r
     done
     echo "nmvirt/floor at the largest N over the smallest: $(ratio "$last" "$first")"
