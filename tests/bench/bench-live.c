@@ -23,6 +23,14 @@
  *                                          its VLAN port)
  *   bench-live populate PAIRS NICS         adds PAIRS bridge+VLAN pairs,
  *                                          inactive (untimed set-up)
+ *   bench-live add-one NAME                what any libnm program pays to
+ *                                          add one bridge profile: NMClient's
+ *                                          cache, then AddConnection2
+ *   bench-live scan                        what reading every profile
+ *                                          costs without NMClient:
+ *                                          ListConnections, GetSettings of
+ *                                          each (all in flight), and
+ *                                          NMConnections made of them
  *   bench-live check                       the floor's profiles equal what
  *                                          nmvirt makes of the document
  *
@@ -608,6 +616,81 @@ bench_verify(guint n, guint nics, gboolean start)
 }
 
 static int
+bench_add_one(const char *name)
+{
+    g_autoptr(NMClient) client = bench_nm_client();
+    g_autoptr(NMConnection) bridge = NULL;
+    g_autoptr(NMConnection) unused = NULL;
+    g_autoptr(GPtrArray) remotes = NULL;
+    BenchWait wait = { 0 };
+
+    bench_floor_profiles(1, 1, &bridge, &unused);
+    g_object_set(nm_connection_get_setting_connection(bridge), NM_SETTING_CONNECTION_ID, name,
+                 NM_SETTING_CONNECTION_INTERFACE_NAME, name, NULL);
+    wait.pending++;
+    nm_client_add_connection2(client, nm_connection_to_dbus(bridge, NM_CONNECTION_SERIALIZE_ALL),
+                              NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK |
+                                  NM_SETTINGS_ADD_CONNECTION2_FLAG_BLOCK_AUTOCONNECT,
+                              NULL, TRUE, NULL, bench_floor_add_cb,
+                              g_memdup2(&(BenchCall){ &wait, 0 }, sizeof(BenchCall)));
+    wait.remotes = g_ptr_array_new_with_free_func(g_object_unref);
+    g_ptr_array_set_size(wait.remotes, 1);
+    bench_iterate_until_done(&wait);
+    remotes = g_steal_pointer(&wait.remotes);
+    return wait.failures == 0 ? 0 : 1;
+}
+
+static void
+bench_scan_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    BenchWait *wait = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) reply =
+        g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+    g_autoptr(GVariant) settings = NULL;
+    g_autoptr(NMConnection) connection = NULL;
+
+    wait->pending--;
+    if (reply == NULL) {
+        g_printerr("bench-live: GetSettings: %s\n", error->message);
+        wait->failures++;
+        return;
+    }
+    settings = g_variant_get_child_value(reply, 0);
+    connection = nm_simple_connection_new_from_dbus(settings, &error);
+    if (connection == NULL) {
+        g_printerr("bench-live: a profile: %s\n", error->message);
+        wait->failures++;
+    }
+}
+
+static int
+bench_scan(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &error);
+    g_autoptr(GVariant) reply = NULL;
+    g_autofree const char **paths = NULL;
+    BenchWait wait = { 0 };
+
+    g_assert_no_error(error);
+    reply = g_dbus_connection_call_sync(
+        bus, NM_DBUS_SERVICE, NM_DBUS_PATH_SETTINGS, NM_DBUS_INTERFACE_SETTINGS, "ListConnections",
+        NULL, G_VARIANT_TYPE("(ao)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    g_assert_no_error(error);
+    g_variant_get(reply, "(^a&o)", &paths);
+    for (guint i = 0; paths[i] != NULL; i++) {
+        wait.pending++;
+        g_dbus_connection_call(bus, NM_DBUS_SERVICE, paths[i],
+                               NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "GetSettings", NULL,
+                               G_VARIANT_TYPE("(a{sa{sv}})"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                               bench_scan_cb, &wait);
+    }
+    bench_iterate_until_done(&wait);
+    return wait.failures == 0 ? 0 : 1;
+}
+
+static int
 bench_populate(guint pairs, guint nics)
 {
     g_autoptr(NMClient) client = bench_nm_client();
@@ -678,6 +761,10 @@ main(int argc, char **argv)
 
     if (g_str_equal(verb, "check"))
         return bench_check();
+    if (g_str_equal(verb, "add-one") && argc == 3)
+        return bench_add_one(argv[2]);
+    if (g_str_equal(verb, "scan"))
+        return bench_scan();
     if (g_str_equal(verb, "populate") && argc == 4)
         return bench_populate(bench_number(argv[2]), bench_number(argv[3]));
     if (argc < 4) {

@@ -40,8 +40,16 @@
 # latency: a user's single command as a whole process, with 0, 100 and 500
 #   other profiles (bridge+VLAN pairs, inactive) present: 'nmvirt define' of
 #   one new bridge against 'nmcli connection add' of the same bridge, and
-#   'nmvirt dumpxml' of that bridge against 'nmcli connection show' of it.
-#   NMVIRT_BENCH_LATENCY_ROUNDS (7) repetitions, the median is shown.
+#   'nmvirt dumpxml' of that bridge against 'nmcli connection show' of it;
+#   beside them two lower bounds: a minimal libnm program adding one bridge
+#   (what anything built on NMClient pays), and a program reading every
+#   profile with targeted Settings calls but no NMClient (what an exact
+#   answer without NMClient's cache pays: the identity rule needs every
+#   profile's interface name, MAC and controller).
+#   NMVIRT_BENCH_LATENCY_ROUNDS (7) repetitions, the median is shown;
+#   NMVIRT_BENCH_OTHERS (0 100 500) the numbers of other profiles;
+#   NMVIRT_BENCH_NMVIRT_BEFORE=PATH: an earlier nmvirt command, timed in the
+#   same rounds.
 #
 # Needs NMVIRT_BENCH_LIVE (the bench-live worker) and NMVIRT (the nmvirt
 # command).
@@ -77,7 +85,7 @@ daemon_cpu_ms() {
 reset() {
     nmvirt-sandbox-nm stop >/dev/null || die "cannot stop NetworkManager"
     rm -f "$NMVIRT_SANDBOX_KEYFILE_DIR"/* "${NMVIRT_SANDBOX_RUN_KEYFILE_DIR:?}"/* /run/NetworkManager/devices/*
-    ip -o link show | awk -F': ' '$2 ~ /^(br[0-9]|lat[0-9]|nlat[0-9]|eth[0-9]+\.)/ { sub(/@.*/, "", $2); print "link delete " $2 }' >"$T/links"
+    ip -o link show | awk -F': ' '$2 ~ /^(br[0-9]|b?lat[0-9]|nlat[0-9]|llat[0-9]|eth[0-9]+\.)/ { sub(/@.*/, "", $2); print "link delete " $2 }' >"$T/links"
     [ -s "$T/links" ] && { ip -batch "$T/links" || die "cannot delete the links"; }
     nmvirt-sandbox-nm start >/dev/null || die "cannot start NetworkManager"
 }
@@ -163,29 +171,44 @@ time_ms() {
 }
 
 latency() {
-    local rounds=${NMVIRT_BENCH_LATENCY_ROUNDS:-7} others
+    local rounds=${NMVIRT_BENCH_LATENCY_ROUNDS:-7} others before=${NMVIRT_BENCH_NMVIRT_BEFORE:-}
     echo "# latency: sandbox $NMVIRT_SANDBOX, rounds $rounds (median)"
-    printf '\n%8s %13s %13s %9s %14s %15s %9s\n' profiles "nmvirt define" "nmcli add" ratio \
-        "nmvirt dumpxml" "nmcli show" ratio
+    printf '\n%8s %13s %10s %11s %7s %15s %11s %8s %7s' profiles "nmvirt define" "nmcli add" \
+        "libnm add" ratio "nmvirt dumpxml" "nmcli show" scan ratio
+    [ -n "$before" ] && printf ' %14s %15s' "before define" "before dumpxml"
+    printf '\n'
     for others in ${NMVIRT_BENCH_OTHERS:-0 100 500}; do
         reset
         [ "$others" -gt 0 ] && { "$BENCH" populate $((others / 2)) "$NICS" || die "populate failed"; }
-        : >"$T/def" ; : >"$T/add"; : >"$T/dump"; : >"$T/show"
+        local f
+        for f in def add one dump show scan bdef bdump; do : >"$T/$f"; done
         for ((r = 0; r < rounds; r++)); do
             printf "<interface type='bridge' name='lat%s'>\n  <start mode='none'/>\n  <bridge stp='off'/>\n</interface>\n" "$r" >"$T/lat$r.xml"
+            printf "<interface type='bridge' name='blat%s'>\n  <start mode='none'/>\n  <bridge stp='off'/>\n</interface>\n" "$r" >"$T/blat$r.xml"
             time_ms "$NMVIRT" define "$T/lat$r.xml" >>"$T/def"
             time_ms nmcli connection add type bridge con-name "nlat$r" ifname "nlat$r" autoconnect no \
                 bridge.stp no ipv4.method disabled ipv6.method ignore >>"$T/add"
+            time_ms "$BENCH" add-one "llat$r" >>"$T/one"
+            [ -n "$before" ] && time_ms "$before" define "$T/blat$r.xml" >>"$T/bdef"
             time_ms "$NMVIRT" dumpxml "lat$r" >>"$T/dump"
             time_ms nmcli connection show "nlat$r" >>"$T/show"
+            time_ms "$BENCH" scan >>"$T/scan"
+            [ -n "$before" ] && time_ms "$before" dumpxml "blat$r" >>"$T/bdump"
         done
-        local d a u s
-        d=$(median <"$T/def") a=$(median <"$T/add") u=$(median <"$T/dump") s=$(median <"$T/show")
-        printf '%8s %13s %13s %9s %14s %15s %9s\n' "$others" "$d" "$a" "$(ratio "$d" "$a")" \
-            "$u" "$s" "$(ratio "$u" "$s")"
+        local d a o u w c
+        d=$(median <"$T/def") a=$(median <"$T/add") o=$(median <"$T/one")
+        u=$(median <"$T/dump") w=$(median <"$T/show") c=$(median <"$T/scan")
+        printf '%8s %13s %10s %11s %7s %15s %11s %8s %7s' "$others" "$d" "$a" "$o" "$(ratio "$d" "$a")" \
+            "$u" "$w" "$c" "$(ratio "$u" "$w")"
+        [ -n "$before" ] && printf ' %14s %15s' "$(median <"$T/bdef")" "$(median <"$T/bdump")"
+        printf '\n'
     done
     reset
-    echo "(times in ms; ratio = nmvirt / nmcli)"
+    echo "(wall ms of whole processes; ratio = nmvirt / nmcli; 'libnm add': a minimal libnm"
+    echo " program adding one bridge (NMClient's cache, then AddConnection2); 'scan': reading every"
+    echo " profile without NMClient (ListConnections, GetSettings of each, NMConnections of them))"
+    [ -n "$before" ] && echo "('before': $before, timed in the same rounds)"
+    return 0
 }
 
 case ${1:-} in
