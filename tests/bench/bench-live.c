@@ -51,9 +51,10 @@
 
 /* FALSE for NMVIRT_BENCH_SHAPE=bare: bridges without a port */
 static gboolean bench_with_port = TRUE;
-/* NMVIRT_BENCH_WINDOW: at most this many defines (pairs) in flight; 0 is
- * all. libnm gives up on a call after 25 s, and a request queued behind
- * hundreds of others in a slow VM waits longer than that. */
+/* NMVIRT_BENCH_WINDOW: at most this many defines, and starts, in flight (for
+ * the floor: pairs added, pairs activating); 0 is all. libnm gives up on a
+ * call after 25 s, and a request queued behind hundreds of others in a slow
+ * VM waits longer than that. */
 static guint bench_window = 32;
 
 typedef struct {
@@ -267,29 +268,45 @@ bench_tick_cb(gpointer user_data)
     return G_SOURCE_CONTINUE;
 }
 
-/* Iterates until every bridge and port of the N pairs is activated. Counts
- * every 10 ms, not after every message: counting is O(N), messages O(N). */
+/* Activates pair @i (from 0). */
+typedef void (*BenchActivateFunc)(guint i, gpointer user_data);
+
+/* Calls @activate for the N pairs (NULL: they are on their way already),
+ * with at most bench_window pairs not yet activated at a time, and iterates
+ * until every bridge and port is activated. Counts every 10 ms, not after
+ * every message: counting is O(N), and so is the number of messages. */
 static void
-bench_wait_activated(NMClient *client, guint n, guint nics)
+bench_activate_all(NMClient *client, guint n, guint nics, BenchActivateFunc activate,
+                   gpointer user_data, BenchWait *wait)
 {
     g_autoptr(GHashTable) names = bench_all_names(n, nics);
     guint all = g_hash_table_size(names);
-    gint64 deadline = g_get_monotonic_time() + 900 * G_TIME_SPAN_SECOND;
+    guint per_pair = bench_with_port ? 2 : 1;
+    gint64 deadline = g_get_monotonic_time() + 3600 * G_TIME_SPAN_SECOND;
     gboolean tick = TRUE;
     guint timer = g_timeout_add(10, bench_tick_cb, &tick);
+    guint issued = activate != NULL ? 0 : n;
+    guint done = 0;
 
     for (;;) {
         if (tick) {
             tick = FALSE;
-            if (bench_count_activated(client, names) == all)
+            done = bench_count_activated(client, names);
+            if (done == all)
                 break;
         }
+        while (issued < n && wait->failures == 0 &&
+               (bench_window == 0 || issued < done / per_pair + bench_window))
+            activate(issued++, user_data);
+        if (wait->failures > 0)
+            break;
         if (g_get_monotonic_time() > deadline)
-            g_error("bench-live: only %u of %u profiles activated after 900 s",
+            g_error("bench-live: only %u of %u profiles activated after an hour",
                     bench_count_activated(client, names), all);
         g_main_context_iteration(NULL, TRUE);
     }
     g_source_remove(timer);
+    bench_iterate_until_done(wait);
 }
 
 /* ---- nmvirt ------------------------------------------------------------------------ */
@@ -365,8 +382,9 @@ bench_nmvirt(guint n, guint nics, gboolean start)
         for (guint i = 1; i <= n; i++) {
             g_autofree char *bridge = bench_bridge_name(i);
 
+            bench_iterate_until_below(&wait, bench_window);
             wait.pending++;
-            nmvirt_client_start_async(client, bridge, 600000, NULL, bench_nmvirt_start_cb, &wait);
+            nmvirt_client_start_async(client, bridge, 3600000, NULL, bench_nmvirt_start_cb, &wait);
         }
         bench_iterate_until_done(&wait);
         start_ms = bench_ms_since(t0);
@@ -453,6 +471,23 @@ bench_floor_add(NMClient *client, guint first, guint n, guint nics, BenchWait *w
     return g_steal_pointer(&wait->remotes);
 }
 
+typedef struct {
+    NMClient *client;
+    GPtrArray *remotes;
+    BenchWait *wait;
+} BenchFloorActivate;
+
+static void
+bench_floor_activate(guint i, gpointer user_data)
+{
+    BenchFloorActivate *data = user_data;
+
+    data->wait->pending++;
+    nm_client_activate_connection_async(
+        data->client, g_ptr_array_index(data->remotes, i * (bench_with_port ? 2 : 1)), NULL, NULL,
+        NULL, bench_floor_activate_cb, data->wait);
+}
+
 static int
 bench_floor(guint n, guint nics, gboolean start)
 {
@@ -468,15 +503,10 @@ bench_floor(guint n, guint nics, gboolean start)
     remotes = bench_floor_add(client, 1, n, nics, &wait);
     define_ms = bench_ms_since(t0);
     if (wait.failures == 0 && start) {
+        BenchFloorActivate data = { client, remotes, &wait };
+
         t0 = g_get_monotonic_time();
-        for (guint k = 0; k < remotes->len; k += bench_with_port ? 2 : 1) {
-            wait.pending++;
-            nm_client_activate_connection_async(client, g_ptr_array_index(remotes, k), NULL, NULL,
-                                                NULL, bench_floor_activate_cb, &wait);
-        }
-        bench_iterate_until_done(&wait);
-        if (wait.failures == 0)
-            bench_wait_activated(client, n, nics);
+        bench_activate_all(client, n, nics, bench_floor_activate, &data, &wait);
         start_ms = bench_ms_since(t0);
     }
     g_print("define_ms=%.1f start_ms=%.1f total_ms=%.1f cpu_ms=%.1f\n", define_ms, start_ms,
@@ -546,8 +576,11 @@ bench_nmcli(guint n, guint nics, gboolean start)
             if (!bench_run(up))
                 failures++;
         }
-        if (failures == 0)
-            bench_wait_activated(client, n, nics);
+        if (failures == 0) {
+            BenchWait wait = { 0 };
+
+            bench_activate_all(client, n, nics, NULL, NULL, &wait);
+        }
         start_ms = bench_ms_since(t0);
     }
     g_print("define_ms=%.1f start_ms=%.1f total_ms=%.1f cpu_ms=%.1f\n", define_ms, start_ms,

@@ -14,11 +14,11 @@
 #   document per pair), three ways, each from the same state (every profile
 #   deleted, then a fresh NetworkManager, whose device list would otherwise
 #   keep the deleted VLANs for a minute):
-#     floor   one libnm program: 2N AddConnection2 in flight (but see
-#             NMVIRT_BENCH_WINDOW), then N activations in flight, until all
-#             2N are activated
-#     nmvirt  one NmvirtClient: N defines in flight (idem), then N starts in
-#             flight
+#     floor   one libnm program: 2N AddConnection2 in flight, then N
+#             activations in flight, until all 2N are activated (but see
+#             NMVIRT_BENCH_WINDOW)
+#     nmvirt  one NmvirtClient: N defines in flight, then N starts in flight
+#             (idem)
 #     nmcli   one 'nmcli connection add' per profile, one 'nmcli connection
 #             up' per bridge, until all 2N are activated (N <= 100 only)
 #   Wall time (define, start, total, per pair) and CPU time of the client
@@ -27,10 +27,10 @@
 #   times slower than on hardware; the ratios are what matter).
 #   NMVIRT_BENCH_SHAPE=bare: bridges without a port, which the namespace
 #   sandbox can start (the same code paths at native speed, as a diagnostic).
-#   NMVIRT_BENCH_WINDOW (32): at most that many defines (pairs for the
-#   floor) in flight, more wait (libnm gives up on a call after 25 s, which a
-#   request queued behind hundreds in the VM exceeds); 0 puts all in flight.
-#   Starts are all in flight.
+#   NMVIRT_BENCH_WINDOW (32): at most that many defines, and starts, in
+#   flight (for the floor: pairs being added, pairs activating), the others
+#   wait: libnm gives up on a call after 25 s, which a request queued behind
+#   hundreds in the VM exceeds; 0 puts all in flight.
 #   NMVIRT_BENCH_ROUNDS (1) repetitions, the median is shown;
 #   NMVIRT_BENCH_NO_START=1 measures the define part only (then the namespace
 #   sandbox will do). NMVIRT_BENCH_LIVE_BEFORE=PATH: a bench-live built from
