@@ -232,6 +232,7 @@ test_mac_bound(gpointer *fixture, gconstpointer data)
                                    "prefix='24'/></protocol>\n"
                                    "</interface>\n");
     g_autofree char *mac_text = NULL;
+    g_autofree char *bound_ifname = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *xml = NULL;
 
@@ -240,8 +241,9 @@ test_mac_bound(gpointer *fixture, gconstpointer data)
     run_quiet("nmcli", "connection", "add", "type", "ethernet", "con-name", "macbound", "ifname",
               "*", "ethernet.mac-address", mac_text, "autoconnect", "no",
               "connection.autoconnect-priority", "-10");
-    g_assert_cmpstr(
-        run("nmcli", "-g", "connection.interface-name", "connection", "show", "macbound"), ==, "");
+    bound_ifname =
+        run("nmcli", "-g", "connection.interface-name", "connection", "show", "macbound");
+    g_assert_cmpstr(bound_ifname, ==, "");
     assert_scan_equal(name);
 
     /* now the MAC-bound profile is the interface; it has no name, which the
@@ -270,15 +272,18 @@ test_uuid_references(gpointer *fixture, gconstpointer data)
                                   "</interface>\n");
     g_autofree char *bridge_uuid = uuid_of("bru0");
     g_autofree char *nic_uuid = uuid_of("eth3");
+    g_autofree char *master = NULL;
+    g_autofree char *parent = NULL;
 
     run_quiet("nmcli", "connection", "add", "type", "ethernet", "con-name", "port-eth2", "ifname",
               "eth2", "master", bridge_uuid, "slave-type", "bridge", "autoconnect", "no");
     run_quiet("nmcli", "connection", "add", "type", "vlan", "con-name", "vl7", "ifname", "vl7",
               "dev", nic_uuid, "id", "7", "autoconnect", "no", "ipv4.method", "disabled",
               "ipv6.method", "ignore");
-    g_assert_cmpstr(run("nmcli", "-g", "connection.master", "connection", "show", "port-eth2"), ==,
-                    bridge_uuid);
-    g_assert_cmpstr(run("nmcli", "-g", "vlan.parent", "connection", "show", "vl7"), ==, nic_uuid);
+    master = run("nmcli", "-g", "connection.master", "connection", "show", "port-eth2");
+    parent = run("nmcli", "-g", "vlan.parent", "connection", "show", "vl7");
+    g_assert_cmpstr(master, ==, bridge_uuid);
+    g_assert_cmpstr(parent, ==, nic_uuid);
     assert_scan_equal(bridge);
     assert_scan_equal("vl7");
     assert_scan_equal(nic);
