@@ -202,12 +202,18 @@ nmvirt_client_write_plan_run(NmvirtClient *self, GTask *task)
  * undefine first bring the cache up to date, and do so again after writing,
  * so that a query right after define sees the new settings.
  *
- * Two round trips to NetworkManager do it. NetworkManager answers
- * ListConnections in order with everything else, after the signals it sent
- * before: when the first answer arrives, the client has seen those signals
- * and asked for the settings (each step waits for an idle of low priority,
- * so libnm's own pending work runs first). GetSettings is answered at once,
- * so when the second answer arrives those fetches are done too.
+ * Two round trips to NetworkManager do it. NetworkManager answers method
+ * calls in order with everything else, after the signals it sent before:
+ * when the first answer arrives, the client has seen those signals and
+ * asked for the settings (each step waits for an idle of low priority, so
+ * libnm's own pending work runs first). GetSettings is answered at once, so
+ * when the second answer arrives those fetches are done too.
+ *
+ * The call is a Properties.Get of the Settings object's CanModify, which
+ * NetworkManager's main loop answers like any other method (not GDBus's
+ * worker thread, as it would Peer.Ping) with one boolean: ListConnections
+ * did the same job with every profile's path, which made N defines in
+ * flight cost O(N^2) in bus traffic.
  */
 typedef struct {
     GTask *task;
@@ -258,8 +264,9 @@ nmvirt_client_write_catch_up_round(NmvirtClientCatchUp *catch_up)
 
     catch_up->round++;
     g_dbus_connection_call(nm_client_get_dbus_connection(nm_client), NM_DBUS_SERVICE,
-                           NM_DBUS_PATH_SETTINGS, NM_DBUS_INTERFACE_SETTINGS, "ListConnections",
-                           NULL, G_VARIANT_TYPE("(ao)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL,
+                           NM_DBUS_PATH_SETTINGS, "org.freedesktop.DBus.Properties", "Get",
+                           g_variant_new("(ss)", NM_DBUS_INTERFACE_SETTINGS, "CanModify"),
+                           G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL,
                            nmvirt_client_write_catch_up_cb, catch_up);
 }
 

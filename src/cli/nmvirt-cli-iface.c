@@ -13,6 +13,7 @@
 #include "nmvirt-cli.h"
 #include "nmvirt-client.h"
 #include "nmvirt-error.h"
+#include "nmvirt-settings-scan.h"
 
 /* Cells of a table printed the way virsh's vshTable does: every cell after
  * one space, columns two spaces apart beyond the widest cell, and under the
@@ -174,6 +175,14 @@ nmvirt_cli_dumpxml(int argc, char **argv)
     iface = nmvirt_cli_one_argument("dumpxml", _("an interface"), argc, argv);
     if (iface == NULL)
         return NMVIRT_CLI_EXIT_ERROR;
+    /* an inactive interface's XML from the profiles alone, without the
+     * cost of NMClient's cache (nmvirt-settings-scan.h); else the client */
+    if (!nmvirt_cli_is_mac(iface) &&
+        nmvirt_settings_scan_get_xml(
+            iface, inactive ? NMVIRT_XML_FLAGS_INACTIVE : NMVIRT_XML_FLAGS_NONE, &xml)) {
+        g_print("%s%s", xml, g_str_has_suffix(xml, "\n") ? "" : "\n");
+        return NMVIRT_CLI_EXIT_OK;
+    }
     client = nmvirt_cli_client_new();
     if (client == NULL)
         return NMVIRT_CLI_EXIT_ERROR;
