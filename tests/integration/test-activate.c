@@ -189,7 +189,10 @@ test_teardown(TestFixture *fixture, gconstpointer user_data)
 
         if (g_strv_length(fields) != 2 || g_str_has_suffix(fields[1], "loopback"))
             continue;
-        g_free(test_run("nmcli", "connection", "delete", "uuid", fields[0]));
+        /* NetworkManager drops the generated profile of a tap deleted just
+         * above on its own: gone before our request is as good */
+        if (!nmvirt_test_run_ok("nmcli", "connection", "delete", "uuid", fields[0]))
+            g_assert_false(nmvirt_test_run_ok("nmcli", "connection", "show", "uuid", fields[0]));
     }
     test_wait_gone("br0");
     test_wait_gone("bond0");
