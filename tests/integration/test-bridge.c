@@ -111,16 +111,27 @@ keyfile_of(const char *uuid)
 }
 
 /* The 802.1X password of profile @uuid as nmcli -s shows it, and the
- * keyfile's: both must be @expected. */
+ * keyfile's: both must be @expected. Right after a profile is added,
+ * NetworkManager has (under load, with the keyfile already written)
+ * answered nmcli's secrets request with nothing: nmcli gets up to 5 s. */
 static void
 assert_password(const char *uuid, const char *expected)
 {
     const char *const argv[] = { "nmcli",      "-s",   "-g", "802-1x.password",
                                  "connection", "show", uuid, NULL };
     g_autofree char *err = NULL;
-    g_autofree char *out = nmvirt_test_daemon_run_argv(argv, FALSE, NULL, &err);
+    g_autofree char *out = NULL;
     g_autofree char *line = g_strdup_printf("password=%s\n", expected);
     g_autofree char *keyfile = keyfile_of(uuid);
+
+    for (int i = 0; i < 50; i++) {
+        g_clear_pointer(&err, g_free);
+        g_free(out);
+        out = nmvirt_test_daemon_run_argv(argv, FALSE, NULL, &err);
+        if (g_strcmp0(g_strstrip(out), expected) == 0)
+            break;
+        g_usleep(100 * 1000);
+    }
 
     if (strstr(keyfile, line) == NULL || g_strcmp0(g_strstrip(out), expected) != 0)
         g_error("802-1x.password of %s: nmcli says '%s' (stderr '%s'), the keyfile:\n%s", uuid, out,

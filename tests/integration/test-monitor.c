@@ -542,6 +542,25 @@ test_cli_monitor_stop(GSubprocess *process, const char *dir)
     return printed;
 }
 
+/* Waits up to 20 s until `nmvirt monitor` (writing to @dir/monitor.out)
+ * has printed @fragment: its 200 ms windows start at other moments than
+ * ours, so a change undone at once could fall into one of its windows and
+ * rightly give no event; the test undoes a change only once both saw it. */
+static void
+test_cli_monitor_wait_for(const char *dir, const char *fragment)
+{
+    g_autofree char *out = g_build_filename(dir, "monitor.out", NULL);
+
+    for (int i = 0; i < 200; i++) {
+        g_autofree char *printed = NULL;
+
+        if (g_file_get_contents(out, &printed, NULL, NULL) && strstr(printed, fragment) != NULL)
+            return;
+        g_usleep(100 * 1000);
+    }
+    g_error("nmvirt monitor did not print '%s' within 20 s", fragment);
+}
+
 /* The CLI saw the bond: defined, active, eth1's link down (a 'changed'
  * whose document passes test_bond0_eth1_down()), inactive, undefined. */
 static void
@@ -603,6 +622,7 @@ test_bond_carrier(TestFixture *fixture, gconstpointer user_data)
     test_peer_set(1, FALSE);
     event = test_expect("bond0", NMVIRT_INTERFACE_EVENT_CHANGED, changed, test_bond0_eth1_down);
     g_assert_nonnull(strstr(event->xml, "<interface type='ethernet' name='eth1'>"));
+    test_cli_monitor_wait_for(dir, "lowerlayerdown");
     /* NetworkManager may release the member a few seconds later; with its
      * carrier back it is a member with its link up again */
     test_peer_set(1, TRUE);
