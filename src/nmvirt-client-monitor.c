@@ -47,6 +47,10 @@
 
 /* How long changes are gathered before interfaces are compared. */
 #define NMVIRT_CLIENT_MONITOR_SETTLE_MS 200
+/* After NetworkManager (re)starts, libnm fills its cache profile by
+ * profile: an interface whose profile has not arrived yet is not gone.
+ * Nothing is compared for this long after NetworkManager is back. */
+#define NMVIRT_CLIENT_MONITOR_RESTART_GRACE_MS 3000
 
 static guint nmvirt_client_monitor_signal;
 
@@ -81,6 +85,7 @@ typedef struct {
     GHashTable *states; /* name → NmvirtClientMonitorState */
     GHashTable *dirty;  /* names to compare again */
     gboolean all_dirty;
+    gint64 back_since; /* when NetworkManager came back (monotonic µs), or 0 */
     GSource *settle;
     NmvirtLinkWatch *link_watch;
     GHashTable *watched; /* devices and profiles whose signals we hold (owned) */
@@ -230,6 +235,8 @@ nmvirt_client_monitor_take_dirty(NmvirtClientMonitor *monitor, GStrv listed)
     return names;
 }
 
+static void nmvirt_client_monitor_schedule(NmvirtClientMonitor *monitor);
+
 /* Compares the dirty interfaces with what was seen last, remembers what
  * is seen now, and returns the events. (element-type NmvirtClientMonitorEvent) */
 static GPtrArray *
@@ -246,6 +253,15 @@ nmvirt_client_monitor_update(NmvirtClientMonitor *monitor)
         g_hash_table_remove_all(monitor->dirty);
         return events;
     }
+    /* just back: compare once libnm has had time to load every profile
+     * (seen: a restart reported as 'undefined' then 'defined') */
+    if (monitor->back_since != 0 &&
+        g_get_monotonic_time() - monitor->back_since <
+            NMVIRT_CLIENT_MONITOR_RESTART_GRACE_MS * G_TIME_SPAN_MILLISECOND) {
+        nmvirt_client_monitor_schedule(monitor);
+        return events;
+    }
+    monitor->back_since = 0;
     listed = nmvirt_client_list(monitor->self, NMVIRT_LIST_FLAGS_NONE, &error);
     if (listed == NULL) {
         g_debug("monitor: %s", error->message);
@@ -439,7 +455,10 @@ nmvirt_client_monitor_active_cb(NMClient *nm, GObject *active, gpointer user_dat
 static void
 nmvirt_client_monitor_running_cb(GObject *nm, GParamSpec *pspec, gpointer user_data)
 {
-    nmvirt_client_monitor_mark_all(user_data);
+    NmvirtClientMonitor *monitor = user_data;
+
+    monitor->back_since = nm_client_get_nm_running(NM_CLIENT(nm)) ? g_get_monotonic_time() : 0;
+    nmvirt_client_monitor_mark_all(monitor);
 }
 
 static void

@@ -110,7 +110,8 @@ run "define eth3" "$NMVIRT" define "$T/eth3.xml"
 expect "$T/all.out" "eth3 defined"
 before=$(grep -c '^event: ' "$T/all.out")
 run "restart NetworkManager" nmvirt-sandbox-nm restart
-sleep 2
+# past the monitor's 3 s of grace after NetworkManager is back, and a window
+sleep 5
 after=$(grep -c '^event: ' "$T/all.out")
 if [ "$after" -eq "$before" ]; then
     ok "a NetworkManager restart that changes nothing gives no event"
