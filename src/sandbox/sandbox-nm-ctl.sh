@@ -17,6 +17,16 @@ running_pid() {
         echo "$pid"
 }
 
+# Whether the process we started is still there (a zombie is not): right
+# after the fork it is still this script, not yet NetworkManager, so
+# running_pid's name check would call a slow start an exit.
+started_alive() {
+    local pid stat
+    pid=$(cat "$pidfile" 2>/dev/null) || return 1
+    [ -n "$pid" ] && stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    [[ ${stat##*) } != Z* ]]
+}
+
 # Ready: NetworkManager answers and manages every NIC.
 wait_ready() {
     local deadline=$((SECONDS + ${NMVIRT_SANDBOX_NM_TIMEOUT:-60})) devices k
@@ -31,7 +41,7 @@ wait_ready() {
             done
             return 0
         fi
-        running_pid >/dev/null || { echo "nmvirt-sandbox-nm: NetworkManager exited; its log:" >&2; tail -n 20 "$log" >&2; return 1; }
+        started_alive || { echo "nmvirt-sandbox-nm: NetworkManager exited; its log:" >&2; tail -n 20 "$log" >&2; return 1; }
         sleep 0.1
     done
     echo "nmvirt-sandbox-nm: NetworkManager not ready in time; its log:" >&2
