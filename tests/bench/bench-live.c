@@ -226,26 +226,6 @@ bench_nm_client(void)
     return client;
 }
 
-/* How many of the N pairs have bridge and port activated (by interface name). */
-static guint
-bench_count_activated(NMClient *client, GHashTable *names)
-{
-    const GPtrArray *actives = nm_client_get_active_connections(client);
-    guint count = 0;
-
-    for (guint i = 0; i < actives->len; i++) {
-        NMActiveConnection *active = g_ptr_array_index(actives, i);
-        NMRemoteConnection *profile = nm_active_connection_get_connection(active);
-
-        if (profile == NULL ||
-            nm_active_connection_get_state(active) != NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
-            continue;
-        if (g_hash_table_contains(names, nm_connection_get_interface_name(NM_CONNECTION(profile))))
-            count++;
-    }
-    return count;
-}
-
 static GHashTable *
 bench_all_names(guint n, guint nics)
 {
@@ -259,13 +239,108 @@ bench_all_names(guint n, guint nics)
     return names;
 }
 
-static gboolean
-bench_tick_cb(gpointer user_data)
-{
-    gboolean *tick = user_data;
+/* The pairs' profiles that NetworkManager reports activated, counted as it
+ * says so ("state-changed" of each active connection): counting over every
+ * active connection after each message would cost the floor O(N^2), which
+ * in the VM took more CPU than NetworkManager. */
+typedef struct {
+    NMClient *client;
+    GHashTable *uuids;     /* the pairs' profiles */
+    GHashTable *activated; /* those seen activated */
+    GPtrArray *watched;    /* (element-type NMActiveConnection) */
+} BenchTracker;
 
-    *tick = TRUE;
+static void
+bench_tracker_check(BenchTracker *tracker, NMActiveConnection *active)
+{
+    const char *uuid = nm_active_connection_get_uuid(active);
+
+    if (uuid != NULL && g_hash_table_contains(tracker->uuids, uuid) &&
+        nm_active_connection_get_state(active) == NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
+        g_hash_table_add(tracker->activated, g_strdup(uuid));
+}
+
+static void
+bench_tracker_state_cb(NMActiveConnection *active, guint state, guint reason, gpointer user_data)
+{
+    bench_tracker_check(user_data, active);
+}
+
+static void
+bench_tracker_watch(BenchTracker *tracker, NMActiveConnection *active)
+{
+    if (g_ptr_array_find(tracker->watched, active, NULL))
+        return;
+    g_signal_connect(active, "state-changed", G_CALLBACK(bench_tracker_state_cb), tracker);
+    g_ptr_array_add(tracker->watched, g_object_ref(active));
+    bench_tracker_check(tracker, active);
+}
+
+static void
+bench_tracker_added_cb(NMClient *client, NMActiveConnection *active, gpointer user_data)
+{
+    bench_tracker_watch(user_data, active);
+}
+
+/* The UUIDs of the pairs' profiles in @client's cache. */
+static GHashTable *
+bench_pair_uuids(NMClient *client, GHashTable *names)
+{
+    const GPtrArray *profiles = nm_client_get_connections(client);
+    GHashTable *uuids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    for (guint i = 0; i < profiles->len; i++) {
+        NMConnection *profile = g_ptr_array_index(profiles, i);
+        const char *ifname = nm_connection_get_interface_name(profile);
+
+        if (ifname != NULL && g_hash_table_contains(names, ifname))
+            g_hash_table_add(uuids, g_strdup(nm_connection_get_uuid(profile)));
+    }
+    return uuids;
+}
+
+static gboolean
+bench_wake_cb(gpointer user_data)
+{
     return G_SOURCE_CONTINUE;
+}
+
+static void
+bench_tracker_init(BenchTracker *tracker, NMClient *client, guint n, guint nics)
+{
+    g_autoptr(GHashTable) names = bench_all_names(n, nics);
+    const GPtrArray *actives = NULL;
+    guint timer = g_timeout_add(100, bench_wake_cb, NULL);
+
+    /* profiles other processes added (nmcli) reach the cache as it is iterated */
+    tracker->uuids = bench_pair_uuids(client, names);
+    while (g_hash_table_size(tracker->uuids) < g_hash_table_size(names)) {
+        g_main_context_iteration(NULL, TRUE);
+        g_hash_table_unref(tracker->uuids);
+        tracker->uuids = bench_pair_uuids(client, names);
+    }
+    g_source_remove(timer);
+    tracker->client = client;
+    tracker->activated = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    tracker->watched = g_ptr_array_new();
+    actives = nm_client_get_active_connections(client);
+    g_signal_connect(client, "active-connection-added", G_CALLBACK(bench_tracker_added_cb),
+                     tracker);
+    for (guint i = 0; i < actives->len; i++)
+        bench_tracker_watch(tracker, g_ptr_array_index(actives, i));
+}
+
+static void
+bench_tracker_clear(BenchTracker *tracker)
+{
+    g_signal_handlers_disconnect_by_data(tracker->client, tracker);
+    for (guint i = 0; i < tracker->watched->len; i++) {
+        g_signal_handlers_disconnect_by_data(g_ptr_array_index(tracker->watched, i), tracker);
+        g_object_unref(g_ptr_array_index(tracker->watched, i));
+    }
+    g_ptr_array_unref(tracker->watched);
+    g_hash_table_unref(tracker->uuids);
+    g_hash_table_unref(tracker->activated);
 }
 
 /* Activates pair @i (from 0). */
@@ -273,39 +348,33 @@ typedef void (*BenchActivateFunc)(guint i, gpointer user_data);
 
 /* Calls @activate for the N pairs (NULL: they are on their way already),
  * with at most bench_window pairs not yet activated at a time, and iterates
- * until every bridge and port is activated. Counts every 10 ms, not after
- * every message: counting is O(N), and so is the number of messages. */
+ * until every bridge and port is activated. */
 static void
 bench_activate_all(NMClient *client, guint n, guint nics, BenchActivateFunc activate,
                    gpointer user_data, BenchWait *wait)
 {
-    g_autoptr(GHashTable) names = bench_all_names(n, nics);
-    guint all = g_hash_table_size(names);
+    BenchTracker tracker = { 0 };
     guint per_pair = bench_with_port ? 2 : 1;
     gint64 deadline = g_get_monotonic_time() + 3600 * G_TIME_SPAN_SECOND;
-    gboolean tick = TRUE;
-    guint timer = g_timeout_add(10, bench_tick_cb, &tick);
+    guint timer = g_timeout_add_seconds(1, bench_wake_cb, NULL);
     guint issued = activate != NULL ? 0 : n;
-    guint done = 0;
 
-    for (;;) {
-        if (tick) {
-            tick = FALSE;
-            done = bench_count_activated(client, names);
-            if (done == all)
-                break;
-        }
+    bench_tracker_init(&tracker, client, n, nics);
+    while (g_hash_table_size(tracker.activated) < n * per_pair) {
+        guint done = g_hash_table_size(tracker.activated);
+
         while (issued < n && wait->failures == 0 &&
                (bench_window == 0 || issued < done / per_pair + bench_window))
             activate(issued++, user_data);
         if (wait->failures > 0)
             break;
         if (g_get_monotonic_time() > deadline)
-            g_error("bench-live: only %u of %u profiles activated after an hour",
-                    bench_count_activated(client, names), all);
+            g_error("bench-live: only %u of %u profiles activated after an hour", done,
+                    n * per_pair);
         g_main_context_iteration(NULL, TRUE);
     }
     g_source_remove(timer);
+    bench_tracker_clear(&tracker);
     bench_iterate_until_done(wait);
 }
 
