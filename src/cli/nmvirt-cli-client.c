@@ -30,6 +30,21 @@ nmvirt_cli_client_wait(GAsyncResult **result)
         g_main_context_iteration(NULL, TRUE);
 }
 
+/* nmvirtd's client, which every verb it runs shares */
+static NmvirtClient *nmvirt_cli_shared_client;
+
+void
+nmvirt_cli_client_set_shared(NmvirtClient *client)
+{
+    g_set_object(&nmvirt_cli_shared_client, client);
+}
+
+gboolean
+nmvirt_cli_client_is_shared(void)
+{
+    return nmvirt_cli_shared_client != NULL;
+}
+
 NmvirtClient *
 nmvirt_cli_client_new(void)
 {
@@ -38,6 +53,8 @@ nmvirt_cli_client_new(void)
     g_autoptr(NmvirtClient) client = NULL;
     NMClient *nm_client;
 
+    if (nmvirt_cli_shared_client != NULL)
+        return g_object_ref(nmvirt_cli_shared_client);
     /* created on the default context: the verbs iterate that context while
      * they wait, and start draws its progress from it */
     nmvirt_client_new_async(NULL, nmvirt_cli_client_result_cb, &result);

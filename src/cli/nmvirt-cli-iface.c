@@ -177,7 +177,8 @@ nmvirt_cli_dumpxml(int argc, char **argv)
         return NMVIRT_CLI_EXIT_ERROR;
     /* an inactive interface's XML from the profiles alone, without the
      * cost of NMClient's cache (nmvirt-settings-scan.h); else the client */
-    if (!nmvirt_cli_is_mac(iface) &&
+    /* (nmvirtd has the cache already) */
+    if (!nmvirt_cli_client_is_shared() && !nmvirt_cli_is_mac(iface) &&
         nmvirt_settings_scan_get_xml(
             iface, inactive ? NMVIRT_XML_FLAGS_INACTIVE : NMVIRT_XML_FLAGS_NONE, &xml)) {
         g_print("%s%s", xml, g_str_has_suffix(xml, "\n") ? "" : "\n");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdio.h>
 #include <gio/gio.h>
 
 #include "nmvirt-client.h"
@@ -11,6 +12,22 @@ G_BEGIN_DECLS
 #define NMVIRT_CLI_EXIT_OK    0
 #define NMVIRT_CLI_EXIT_ERROR 1
 
+/* nmvirt-cli-verbs.c: the verbs; @forward: nmvirtd may run it */
+typedef struct {
+    const char *name;
+    const char *summary; /* N_() */
+    int (*run)(int argc, char **argv);
+    gboolean forward;
+} NmvirtCliVerb;
+
+const NmvirtCliVerb *nmvirt_cli_verb_find(const char *name);
+void nmvirt_cli_usage(FILE *stream);
+
+/* nmvirt-cli-forward.c: TRUE when nmvirtd ran the verb (argv[0]) and
+ * *@status is its exit status; FALSE when there is no daemon or it
+ * declined, and the verb is to run here. */
+gboolean nmvirt_cli_forward(int argc, char **argv, int *status);
+
 /* Parses the options of one verb; --help prints and exits 0. On a usage
  * error prints it and returns FALSE. */
 gboolean nmvirt_cli_parse_options(const char *verb, const char *parameters, const char *summary,
@@ -19,8 +36,11 @@ void nmvirt_cli_print_error(const char *context, const GError *error);
 
 /* nmvirt-cli-client.c: what the verbs that talk to NetworkManager share */
 /* A client on the default main context; when NetworkManager cannot be
- * reached, prints that and returns NULL. */
+ * reached, prints that and returns NULL. Inside nmvirtd, a reference on
+ * the daemon's long-lived client (nmvirt_cli_client_set_shared()). */
 NmvirtClient *nmvirt_cli_client_new(void);
+void nmvirt_cli_client_set_shared(NmvirtClient *client);
+gboolean nmvirt_cli_client_is_shared(void);
 /* A GAsyncReadyCallback storing a reference on the result in *user_data,
  * and the loop that iterates the default context until it is there. */
 void nmvirt_cli_client_result_cb(GObject *source, GAsyncResult *result, gpointer user_data);

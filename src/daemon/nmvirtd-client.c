@@ -1,0 +1,170 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * nmvirtd's NmvirtClient and how current its cache is.
+ *
+ * libnm keeps NMClient's cache current from NetworkManager's signals, but
+ * a request on our socket does not wait for them: nmcli may change a
+ * profile and exit, and our request arrive before the "Updated" signal of
+ * that change is handled here. NetworkManager emits that signal before it
+ * answers nmcli, and the bus keeps the order of the messages from one
+ * sender to one receiver, so one call to NetworkManager made through the
+ * client's own connection and context (nm_client_dbus_call) is answered
+ * after the signal has been handled. libnm handles "Updated" by asking for
+ * the profile's settings at once (and a new profile the same way); a second
+ * call, made after the first answer, is answered after those settings,
+ * which libnm applies as they come. After both, the cache holds everything
+ * NetworkManager did before the request.
+ *
+ * When NetworkManager restarts, libnm refills its cache profile by profile;
+ * a new client is made instead and requests are declined until it is
+ * loaded.
+ */
+#include "config.h"
+
+#include "nmvirtd-client.h"
+
+#include "cli/nmvirt-cli.h"
+
+static NmvirtClient *nmvirtd_client;
+static GCancellable *nmvirtd_client_cancellable;
+/* the NetworkManager the client was loaded from */
+static char *nmvirtd_client_owner;
+static gulong nmvirtd_client_owner_handler;
+
+static void nmvirtd_client_load(void);
+
+static void
+nmvirtd_client_drop(void)
+{
+    if (nmvirtd_client != NULL) {
+        g_clear_signal_handler(&nmvirtd_client_owner_handler,
+                               nmvirt_client_get_nm_client(nmvirtd_client));
+        nmvirt_cli_client_set_shared(NULL);
+        g_clear_object(&nmvirtd_client);
+    }
+    g_clear_pointer(&nmvirtd_client_owner, g_free);
+}
+
+static gboolean
+nmvirtd_client_reload_cb(gpointer user_data)
+{
+    nmvirtd_client_drop();
+    nmvirtd_client_load();
+    return G_SOURCE_REMOVE;
+}
+
+static void
+nmvirtd_client_owner_changed_cb(GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+    const char *owner = nm_client_get_dbus_name_owner(NM_CLIENT(object));
+
+    if (g_strcmp0(owner, nmvirtd_client_owner) == 0)
+        return;
+    g_message("NetworkManager %s; reloading", owner != NULL ? "restarted" : "stopped");
+    /* not from inside libnm's own notification */
+    g_idle_add(nmvirtd_client_reload_cb, NULL);
+}
+
+static void
+nmvirtd_client_loaded_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+    NmvirtClient *client = nmvirt_client_new_finish(result, &error);
+    NMClient *nm_client;
+
+    if (client == NULL) {
+        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_warning("cannot reach NetworkManager: %s", error->message);
+        return;
+    }
+    g_clear_object(&nmvirtd_client_cancellable);
+    nmvirtd_client = client;
+    nm_client = nmvirt_client_get_nm_client(client);
+    nmvirtd_client_owner = g_strdup(nm_client_get_dbus_name_owner(nm_client));
+    /* a restart, or NetworkManager starting after us */
+    nmvirtd_client_owner_handler =
+        g_signal_connect(nm_client, "notify::" NM_CLIENT_DBUS_NAME_OWNER,
+                         G_CALLBACK(nmvirtd_client_owner_changed_cb), NULL);
+    if (nmvirtd_client_owner != NULL)
+        nmvirt_cli_client_set_shared(client);
+    g_message("NetworkManager %s", nmvirtd_client_owner != NULL ? "loaded" : "not running");
+}
+
+static void
+nmvirtd_client_load(void)
+{
+    g_cancellable_cancel(nmvirtd_client_cancellable);
+    g_clear_object(&nmvirtd_client_cancellable);
+    nmvirtd_client_cancellable = g_cancellable_new();
+    nmvirt_client_new_async(nmvirtd_client_cancellable, nmvirtd_client_loaded_cb, NULL);
+}
+
+void
+nmvirtd_client_start(void)
+{
+    nmvirtd_client_load();
+}
+
+void
+nmvirtd_client_stop(void)
+{
+    g_cancellable_cancel(nmvirtd_client_cancellable);
+    g_clear_object(&nmvirtd_client_cancellable);
+    nmvirtd_client_drop();
+}
+
+typedef struct {
+    guint answers;
+    gboolean failed;
+} NmvirtdClientProbe;
+
+static void nmvirtd_client_probe(NMClient *nm_client, NmvirtdClientProbe *probe);
+
+static void
+nmvirtd_client_probe_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    NmvirtdClientProbe *probe = user_data;
+    g_autoptr(GVariant) value = nm_client_dbus_call_finish(NM_CLIENT(source), result, NULL);
+
+    if (value == NULL) {
+        probe->failed = TRUE;
+        return;
+    }
+    /* the second call only after the first answer: see the top */
+    if (++probe->answers < 2)
+        nmvirtd_client_probe(NM_CLIENT(source), probe);
+}
+
+static void
+nmvirtd_client_probe(NMClient *nm_client, NmvirtdClientProbe *probe)
+{
+    nm_client_dbus_call(nm_client, NM_DBUS_PATH, "org.freedesktop.DBus.Properties", "Get",
+                        g_variant_new("(ss)", NM_DBUS_INTERFACE, "Version"), G_VARIANT_TYPE("(v)"),
+                        5000, NULL, nmvirtd_client_probe_cb, probe);
+}
+
+NmvirtClient *
+nmvirtd_client_get_current(const char **why)
+{
+    g_autoptr(NmvirtClient) client = NULL;
+    NmvirtdClientProbe probe = { 0 };
+    NMClient *nm_client;
+
+    if (nmvirtd_client == NULL || nmvirtd_client_owner == NULL) {
+        *why = "NetworkManager not loaded";
+        return NULL;
+    }
+    client = g_object_ref(nmvirtd_client);
+    nm_client = nmvirt_client_get_nm_client(client);
+    nmvirtd_client_probe(nm_client, &probe);
+    while (probe.answers < 2 && !probe.failed)
+        g_main_context_iteration(NULL, TRUE);
+    /* a restart noticed meanwhile drops the client (from an idle) */
+    if (probe.failed || client != nmvirtd_client ||
+        g_strcmp0(nm_client_get_dbus_name_owner(nm_client), nmvirtd_client_owner) != 0) {
+        *why = "NetworkManager restarted or did not answer";
+        return NULL;
+    }
+    return g_steal_pointer(&client);
+}

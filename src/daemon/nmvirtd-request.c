@@ -1,0 +1,209 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One request of the nmvirt command (nmvirtd-protocol.h): who asks, whether
+ * to run it, and running the verb as if in the command's own process: its
+ * stdin, stdout and stderr on ours, its working directory for relative
+ * file names, its locale for messages. The verbs are the command's own
+ * (src/cli), given the daemon's client (nmvirt_cli_client_set_shared()).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+
+#include "cli/nmvirt-cli.h"
+#include "nmvirtd-client.h"
+#include "nmvirtd-protocol.h"
+#include "nmvirtd-request.h"
+
+static const char *const nmvirtd_locale_env[] = { NMVIRTD_LOCALE_ENV };
+static const char *const nmvirtd_forwarded_env[] = { NMVIRTD_FORWARDED_ENV };
+
+static int nmvirtd_saved_fds[3] = { -1, -1, -1 };
+static int nmvirtd_saved_cwd = -1;
+static char *nmvirtd_saved_locale[G_N_ELEMENTS(nmvirtd_locale_env)];
+static gboolean nmvirtd_running;
+
+void
+nmvirtd_request_init(void)
+{
+    for (int i = 0; i < 3; i++)
+        nmvirtd_saved_fds[i] = fcntl(i, F_DUPFD_CLOEXEC, 3);
+    nmvirtd_saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    for (guint i = 0; i < G_N_ELEMENTS(nmvirtd_locale_env); i++)
+        nmvirtd_saved_locale[i] = g_strdup(g_getenv(nmvirtd_locale_env[i]));
+}
+
+gboolean
+nmvirtd_request_busy(void)
+{
+    return nmvirtd_running;
+}
+
+/* The first of nmvirt's own settings whose value differs from ours, or NULL. */
+static const char *
+nmvirtd_request_env_differs(GVariant *env)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(nmvirtd_forwarded_env); i++) {
+        const char *name = nmvirtd_forwarded_env[i];
+        const char *theirs = NULL;
+        gboolean is_locale = FALSE;
+
+        for (guint j = 0; j < G_N_ELEMENTS(nmvirtd_locale_env); j++)
+            is_locale = is_locale || g_str_equal(name, nmvirtd_locale_env[j]);
+        if (is_locale)
+            continue;
+        g_variant_lookup(env, name, "&s", &theirs);
+        if (g_strcmp0(theirs, g_getenv(name)) != 0)
+            return name;
+    }
+    return NULL;
+}
+
+/* The locale variables as @env has them (@env NULL: ours again). No thread
+ * of ours reads the environment meanwhile: GDBus's worker does not. */
+static void
+nmvirtd_request_set_locale(GVariant *env)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(nmvirtd_locale_env); i++) {
+        const char *value = nmvirtd_saved_locale[i];
+
+        if (env != NULL) {
+            value = NULL;
+            g_variant_lookup(env, nmvirtd_locale_env[i], "&s", &value);
+        }
+        if (value != NULL)
+            g_setenv(nmvirtd_locale_env[i], value, TRUE);
+        else
+            g_unsetenv(nmvirtd_locale_env[i]);
+    }
+    setlocale(LC_ALL, "");
+}
+
+static void
+nmvirtd_request_borrow_fds(const int *fds)
+{
+    fflush(stdout);
+    fflush(stderr);
+    for (int i = 0; i < 3; i++)
+        dup2(fds[i], i);
+    if (fchdir(fds[3]) < 0)
+        g_warning("cannot enter the command's working directory: %s", g_strerror(errno));
+}
+
+static void
+nmvirtd_request_return_fds(void)
+{
+    fflush(stdout);
+    fflush(stderr);
+    clearerr(stdout);
+    clearerr(stderr);
+    for (int i = 0; i < 3; i++)
+        dup2(nmvirtd_saved_fds[i], i);
+    if (fchdir(nmvirtd_saved_cwd) < 0)
+        g_warning("cannot return to the working directory: %s", g_strerror(errno));
+}
+
+static int
+nmvirtd_request_run(const char *const *args, GVariant *env, const int *fds,
+                    const NmvirtCliVerb *verb)
+{
+    /* GOption reorders and drops pointers of the vector it parses */
+    g_autofree char **argv = g_strdupv((char **)args);
+    g_autofree char **run_argv = g_memdup2(argv, sizeof(char *) * (g_strv_length(argv) + 1));
+    int status;
+
+    nmvirtd_running = TRUE;
+    nmvirtd_request_borrow_fds(fds);
+    nmvirtd_request_set_locale(env);
+    status = verb->run((int)g_strv_length(argv), run_argv);
+    nmvirtd_request_set_locale(NULL);
+    nmvirtd_request_return_fds();
+    g_set_prgname("nmvirtd");
+    nmvirtd_running = FALSE;
+    for (guint i = 0; argv[i] != NULL; i++)
+        g_free(argv[i]);
+    return status;
+}
+
+static void
+nmvirtd_request_serve(int sock, pid_t pid)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) request = NULL;
+    g_autoptr(GVariant) env = NULL;
+    g_autofree const char **args = NULL;
+    int fds[NMVIRTD_REQUEST_N_FDS];
+    const NmvirtCliVerb *verb = NULL;
+    const char *why = NULL;
+    const char *differs = NULL;
+    guint32 version = 0;
+    char reply = NMVIRTD_REPLY_DECLINED;
+    gint32 status;
+
+    request = nmvirtd_request_receive(sock, fds, &error);
+    if (request == NULL) {
+        g_warning("request of process %d: %s", (int)pid, error->message);
+        return;
+    }
+    g_variant_get(request, "(u^a&s@a{ss})", &version, &args, &env);
+    if (version != NMVIRTD_PROTOCOL_VERSION)
+        why = "another protocol version";
+    else if (args[0] == NULL || (verb = nmvirt_cli_verb_find(args[0])) == NULL || !verb->forward)
+        why = "not a verb nmvirtd runs";
+    else if ((differs = nmvirtd_request_env_differs(env)) != NULL)
+        why = "its environment differs from nmvirtd's in";
+    else if (nmvirtd_running)
+        why = "busy with another command";
+
+    if (why == NULL) {
+        NmvirtClient *client = nmvirtd_client_get_current(&why);
+
+        /* the shared one: nmvirt_cli_client_new() hands it to the verb */
+        g_clear_object(&client);
+    }
+    if (why != NULL) {
+        g_debug("declined '%s' of process %d: %s%s%s", args[0] != NULL ? args[0] : "", (int)pid,
+                why, differs != NULL ? " " : "", differs != NULL ? differs : "");
+    } else {
+        reply = NMVIRTD_REPLY_ACCEPTED;
+        if (nmvirtd_write_all(sock, &reply, 1)) {
+            status = nmvirtd_request_run(args, env, fds, verb);
+            g_debug("ran '%s' of process %d: exit status %d", args[0], (int)pid, status);
+            reply = NMVIRTD_REPLY_EXITED;
+            if (nmvirtd_write_all(sock, &reply, 1))
+                nmvirtd_write_all(sock, &status, sizeof(status));
+        }
+    }
+    if (reply == NMVIRTD_REPLY_DECLINED)
+        nmvirtd_write_all(sock, &reply, 1);
+    for (guint i = 0; i < NMVIRTD_REQUEST_N_FDS; i++)
+        close(fds[i]);
+}
+
+void
+nmvirtd_request_handle(int sock)
+{
+    struct ucred cred = { 0 };
+    socklen_t cred_len = sizeof(cred);
+    /* the command sends at once: a peer that does not is not one */
+    struct timeval timeout = { .tv_sec = 5 };
+
+    if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) < 0 || cred.uid != geteuid()) {
+        /* the socket is ours alone (0600); anybody else runs the verb
+         * with their own rights */
+        g_debug("refused a connection of uid %u", (guint)cred.uid);
+        close(sock);
+        return;
+    }
+    setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    nmvirtd_request_serve(sock, cred.pid);
+    close(sock);
+}
