@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -31,9 +32,35 @@ static int nmvirtd_saved_cwd = -1;
 static char *nmvirtd_saved_locale[G_N_ELEMENTS(nmvirtd_locale_env)];
 static gboolean nmvirtd_running;
 
+/* nmvirtd's own messages go to its own stderr (the journal) even while a
+ * verb has the command's; the library's, during a verb, to the command's,
+ * as when it runs alone. */
+static GLogWriterOutput
+nmvirtd_request_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+                           gpointer user_data)
+{
+    g_autofree char *line = NULL;
+    const char *domain = NULL;
+
+    for (gsize i = 0; i < n_fields; i++) {
+        if (g_str_equal(fields[i].key, "GLIB_DOMAIN"))
+            domain = fields[i].value;
+    }
+    if (!nmvirtd_running || g_strcmp0(domain, G_LOG_DOMAIN) != 0 || nmvirtd_saved_fds[2] < 0)
+        return g_log_writer_default(level, fields, n_fields, user_data);
+    if (g_log_writer_default_would_drop(level, domain))
+        return G_LOG_WRITER_HANDLED;
+    line = g_log_writer_format_fields(level, fields, n_fields, FALSE);
+    if (write(nmvirtd_saved_fds[2], line, strlen(line)) < 0 ||
+        write(nmvirtd_saved_fds[2], "\n", 1) < 0)
+        return G_LOG_WRITER_UNHANDLED;
+    return G_LOG_WRITER_HANDLED;
+}
+
 void
 nmvirtd_request_init(void)
 {
+    g_log_set_writer_func(nmvirtd_request_log_writer, NULL, NULL);
     for (int i = 0; i < 3; i++)
         nmvirtd_saved_fds[i] = fcntl(i, F_DUPFD_CLOEXEC, 3);
     nmvirtd_saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -120,14 +147,12 @@ nmvirtd_request_run(const char *const *args, GVariant *env, const int *fds,
     g_autofree char **run_argv = g_memdup2(argv, sizeof(char *) * (g_strv_length(argv) + 1));
     int status;
 
-    nmvirtd_running = TRUE;
     nmvirtd_request_borrow_fds(fds);
     nmvirtd_request_set_locale(env);
     status = verb->run((int)g_strv_length(argv), run_argv);
     nmvirtd_request_set_locale(NULL);
     nmvirtd_request_return_fds();
     g_set_prgname("nmvirtd");
-    nmvirtd_running = FALSE;
     for (guint i = 0; argv[i] != NULL; i++)
         g_free(argv[i]);
     return status;
@@ -146,6 +171,7 @@ nmvirtd_request_serve(int sock, pid_t pid)
     const char *differs = NULL;
     guint32 version = 0;
     char reply = NMVIRTD_REPLY_DECLINED;
+    gboolean took_turn = FALSE;
     gint32 status;
 
     request = nmvirtd_request_receive(sock, fds, &error);
@@ -164,8 +190,11 @@ nmvirtd_request_serve(int sock, pid_t pid)
         why = "busy with another command";
 
     if (why == NULL) {
-        NmvirtClient *client = nmvirtd_client_get_current(&why);
+        NmvirtClient *client;
 
+        /* from here on a request that comes while we wait is declined */
+        nmvirtd_running = took_turn = TRUE;
+        client = nmvirtd_client_get_current(&why);
         /* the shared one: nmvirt_cli_client_new() hands it to the verb */
         g_clear_object(&client);
     }
@@ -184,6 +213,8 @@ nmvirtd_request_serve(int sock, pid_t pid)
     }
     if (reply == NMVIRTD_REPLY_DECLINED)
         nmvirtd_write_all(sock, &reply, 1);
+    if (took_turn)
+        nmvirtd_running = FALSE;
     for (guint i = 0; i < NMVIRTD_REQUEST_N_FDS; i++)
         close(fds[i]);
 }

@@ -182,6 +182,7 @@ main(int argc, char **argv)
         { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
         { NULL },
     };
+    g_autoptr(GSource) accept_source = NULL;
     Nmvirtd self = { .listen_fd = -1 };
 
     setlocale(LC_ALL, "");
@@ -235,12 +236,19 @@ main(int argc, char **argv)
     self.loop = g_main_loop_new(NULL, FALSE);
     g_unix_signal_add(SIGTERM, nmvirtd_quit_cb, &self);
     g_unix_signal_add(SIGINT, nmvirtd_quit_cb, &self);
-    g_unix_fd_add(self.listen_fd, G_IO_IN, nmvirtd_accept_cb, &self);
+    /* a verb iterates the main context while it waits for NetworkManager:
+     * a command arriving then is answered at once (declined), not left
+     * waiting in the backlog until the verb ends */
+    accept_source = g_unix_fd_source_new(self.listen_fd, G_IO_IN);
+    g_source_set_callback(accept_source, G_SOURCE_FUNC(nmvirtd_accept_cb), &self, NULL);
+    g_source_set_can_recurse(accept_source, TRUE);
+    g_source_attach(accept_source, NULL);
     nmvirtd_client_start();
     nmvirtd_arm_idle(&self);
     g_message("listening on %s", self.bound_path != NULL ? self.bound_path : "systemd's socket");
     g_main_loop_run(self.loop);
 
+    g_source_destroy(accept_source);
     nmvirtd_client_stop();
     if (self.bound_path != NULL)
         g_unlink(self.bound_path);

@@ -1,0 +1,310 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# nmvirtd and the nmvirt command handing verbs to it, TAP output. Runs
+# INSIDE one nmvirt-sandbox session in namespace mode (see meson.build):
+#
+#   nmvirt-sandbox --ns --nics 4 -- tests/integration/test-nmvirtd.sh
+#
+# Needs NMVIRT (the command) and NMVIRTD (the daemon). Every document of
+# tests/data/valid and data/examples is defined, dumped, listed and
+# undefined through the daemon and the same answers come from the command
+# alone (NMVIRT_SOCKET=); changes made meanwhile by nmcli and by the command
+# alone show in the daemon's very next answer; the daemon's debug log
+# proves which commands it ran and which it declined. Then: errors and exit
+# statuses as the command's own, relative file names, --help, another
+# environment, another user, a verb running when a second command comes,
+# the daemon killed in the middle of a verb or the command killed, a
+# NetworkManager restart and a stopped NetworkManager, a stale socket, a
+# second daemon, the idle timeout, and systemd's socket activation.
+set -u
+: "${NMVIRT:?}" "${NMVIRTD:?}" "${NMVIRT_SANDBOX_KEYFILE_DIR:?run me inside nmvirt-sandbox}"
+SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-nmvirtd.XXXXXX")
+SOCK=/run/nmvirt/nmvirtd.sock
+LOG=$T/nmvirtd.log
+pids=()
+# shellcheck disable=SC2317 # runs from the trap
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+# not_ok DESCRIPTION [FILE...]: the files as '# ' lines
+not_ok() {
+    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift
+    local f
+    for f in "$@"; do [ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f"; done
+    return 0
+}
+check() { # check DESCRIPTION CMD...: passes when CMD exits 0
+    local desc=$1; shift
+    if "$@"; then ok "$desc"; else not_ok "$desc" "$LOG"; fi
+}
+# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (default 20 s)
+wait_for() {
+    local deadline=$((SECONDS + ${3:-20}))
+    until grep -qE "$2" "$1" 2>/dev/null; do
+        [ $SECONDS -ge $deadline ] && return 1
+        sleep 0.1
+    done
+}
+# count REGEX: lines of the daemon's log that match
+count() { grep -cE "$1" "$LOG"; }
+# wait_loaded N: until the log says "NetworkManager loaded" more than N times
+wait_loaded() {
+    local deadline=$((SECONDS + 30))
+    until [ "$(count 'NetworkManager loaded')" -gt "$1" ]; do
+        [ $SECONDS -ge $deadline ] && return 1
+        sleep 0.2
+    done
+}
+# via KEY CMD...: the command with the daemon; out, err and status in $T/KEY.*
+via() {
+    local key=$1; shift
+    "$NMVIRT" "$@" >"$T/$key.out" 2>"$T/$key.err"
+    echo $? >"$T/$key.rc"
+}
+# alone KEY CMD...: the same without it
+alone() {
+    local key=$1; shift
+    NMVIRT_SOCKET='' "$NMVIRT" "$@" >"$T/$key.out" 2>"$T/$key.err"
+    echo $? >"$T/$key.rc"
+}
+# same A B: the two runs printed the same and exited the same
+same() { cmp -s "$T/$1.out" "$T/$2.out" && cmp -s "$T/$1.err" "$T/$2.err" && cmp -s "$T/$1.rc" "$T/$2.rc"; }
+rc() { cat "$T/$1.rc"; }
+start_daemon() { # start_daemon [ARGS...]: the daemon, logging to $LOG
+    G_MESSAGES_DEBUG=nmvirtd "$NMVIRTD" "$@" >>"$LOG" 2>&1 &
+    daemon=$!
+    pids+=("$daemon")
+}
+
+# ---- start ----------------------------------------------------------------------------
+start_daemon --timeout 0
+if wait_for "$LOG" 'NetworkManager loaded' 20 && [ -S "$SOCK" ]; then
+    ok "nmvirtd listens on $SOCK and has loaded NetworkManager's state"
+else
+    not_ok "nmvirtd listens on $SOCK and has loaded NetworkManager's state" "$LOG"
+fi
+# shellcheck disable=SC2012 # one known file
+mode=$(stat -c '%A %U' "$SOCK" 2>/dev/null)
+check "the socket is its user's alone ($mode)" test "$mode" = "srw------- root"
+
+# ---- every valid document, through the daemon and without it --------------------------
+/usr/bin/python3 - "$SRCDIR"/tests/data/valid/*.xml "$SRCDIR"/data/examples/*.xml >"$T/docs" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+for path in sys.argv[1:]:
+    print(path, ET.parse(path).getroot().get('name'))
+EOF
+ran0=$(count "ran '")
+docs=0
+bad=()
+while read -r doc name; do
+    docs=$((docs + 1))
+    via def define "$doc"
+    via dump dumpxml --inactive "$name"
+    alone dump0 dumpxml --inactive "$name"
+    via list list --all
+    alone list0 list --all
+    via undef undefine "$name"
+    alone gone0 dumpxml --inactive "$name"
+    # changes made by a process without the daemon show in its next answer
+    alone def0 define "$doc"
+    via dump1 dumpxml --inactive "$name"
+    alone undef0 undefine "$name"
+    via gone dumpxml --inactive "$name"
+    if [ "$(rc def)" = 0 ] && [ "$(rc dump)" = 0 ] && same dump dump0 && same list list0 &&
+        grep -q "^ $name " "$T/list.out" && [ "$(rc undef)" = 0 ] && [ "$(rc gone0)" = 1 ] &&
+        [ "$(rc def0)" = 0 ] && same dump1 dump0 && [ "$(rc undef0)" = 0 ] && same gone gone0 &&
+        cmp -s "$T/def.out" "$T/def0.out"; then
+        :
+    else
+        bad+=("${doc#"$SRCDIR"/}")
+        for f in def dump dump0 list list0 undef gone0 def0 dump1 gone; do
+            sed "s|^|# $f: |" "$T/$f.out" "$T/$f.err"
+        done
+    fi
+done <"$T/docs"
+if [ "${#bad[@]}" = 0 ] && [ "$docs" -ge 50 ]; then
+    ok "$docs documents: define, dumpxml, list --all and undefine through nmvirtd answer as the command alone, and see its changes at once"
+else
+    not_ok "documents answered differently through nmvirtd: ${bad[*]:-none} (of $docs)"
+fi
+ran=$(($(count "ran '") - ran0))
+check "nmvirtd ran all $((docs * 6)) of those commands itself ($ran)" test "$ran" = $((docs * 6))
+
+# ---- what a user sees -------------------------------------------------------------------
+cat >"$T/br5.xml" <<'EOF'
+<interface type='bridge' name='br5'>
+  <start mode='none'/>
+  <protocol family='ipv4'>
+    <ip address='192.0.2.5' prefix='24'/>
+  </protocol>
+  <bridge stp='off'>
+    <interface type='ethernet' name='eth1'/>
+  </bridge>
+</interface>
+EOF
+cp "$SRCDIR/tests/data/invalid/$(ls "$SRCDIR/tests/data/invalid" | grep -m1 '\.xml$')" "$T/bad.xml"
+via nosuch dumpxml nosuch
+alone nosuch0 dumpxml nosuch
+check "an unknown interface: the same error and exit status 1 through nmvirtd" \
+    eval 'same nosuch nosuch0 && [ "$(rc nosuch)" = 1 ] && grep -q nosuch "$T/nosuch.err"'
+via bad define "$T/bad.xml"
+alone bad0 define "$T/bad.xml"
+check "an invalid document: the same error and status through nmvirtd" \
+    eval 'same bad bad0 && [ "$(rc bad)" = 1 ] && [ -s "$T/bad.err" ]'
+before=$(count "ran 'define'")
+(cd "$T" && "$NMVIRT" define br5.xml >"$T/rel.out" 2>"$T/rel.err")
+check "a relative file name is the command's: define br5.xml from its directory" \
+    eval '[ "$(count "ran '"'define'"'")" = $((before + 1)) ] && nmcli -g connection.id connection show br5 >/dev/null 2>&1'
+lines=$(wc -l <"$LOG")
+"$NMVIRT" dumpxml --help >"$T/help.out" 2>&1
+check "--help is printed by the command, not the daemon" \
+    eval 'grep -q "nmvirt dumpxml" "$T/help.out" && [ "$(wc -l <"$LOG")" = "$lines" ] && kill -0 $daemon'
+NMVIRT_STATE_DIR=$T/elsewhere "$NMVIRT" dumpxml --inactive br5 >"$T/env.out" 2>&1
+check "another NMVIRT_STATE_DIR: nmvirtd declines and the command answers itself" \
+    eval 'tail -n1 "$LOG" | grep -q "declined .dumpxml.*NMVIRT_STATE_DIR" && grep -q "192.0.2.5" "$T/env.out"'
+LC_ALL=C.UTF-8 LANGUAGE=de "$NMVIRT" dumpxml nosuch >"$T/loc.out" 2>&1
+LC_ALL=C.UTF-8 LANGUAGE=de NMVIRT_SOCKET='' "$NMVIRT" dumpxml nosuch >"$T/loc0.out" 2>&1
+check "the command's locale variables: the same message as without the daemon" \
+    eval 'cmp -s "$T/loc.out" "$T/loc0.out" && tail -n1 "$LOG" | grep -q "ran .dumpxml"'
+lines=$(wc -l <"$LOG")
+setpriv --reuid=65534 --regid=65534 --clear-groups "$NMVIRT" list --all >"$T/nobody.out" 2>&1
+echo $? >"$T/nobody.rc"
+check "another user cannot reach the daemon (its socket is root's): the command runs alone" \
+    eval '[ "$(wc -l <"$LOG")" = "$lines" ] && [ "$(rc nobody)" = 0 ] && grep -q br5 "$T/nobody.out"'
+
+# ---- nmcli's changes show in the next answer --------------------------------------------
+fresh=0
+before=$(count "ran 'dumpxml'")
+for i in $(seq 1 20); do
+    nmcli connection modify br5 ipv4.addresses "198.51.100.$i/24" >/dev/null 2>&1
+    "$NMVIRT" dumpxml --inactive br5 | grep -q "address='198.51.100.$i'" && fresh=$((fresh + 1))
+done
+check "20 nmcli modifications, each in nmvirtd's very next dumpxml ($fresh)" \
+    eval '[ $fresh = 20 ] && [ "$(count "ran '"'dumpxml'"'")" = $((before + 20)) ]'
+nmcli connection add type bridge con-name br6 ifname br6 autoconnect no ipv4.method disabled \
+    ipv6.method ignore >/dev/null 2>&1
+"$NMVIRT" list --all --name-only >"$T/added.out" 2>&1
+nmcli connection delete br6 >/dev/null 2>&1
+via deleted dumpxml br6
+check "a profile nmcli adds, then deletes, shows and is gone in the next answers" \
+    eval 'grep -qx br6 "$T/added.out" && [ "$(rc deleted)" = 1 ]'
+
+# ---- a verb running when another command comes; the daemon or the command killed ------
+cat >"$T/eth2.xml" <<'EOF'
+<interface type='ethernet' name='eth2'>
+  <start mode='none'/>
+  <protocol family='ipv4'>
+    <dhcp/>
+  </protocol>
+</interface>
+EOF
+"$NMVIRT" define "$T/eth2.xml" >/dev/null 2>&1
+# no DHCP server here: start waits for a lease until its timeout
+"$NMVIRT" start --timeout 60 eth2 >"$T/wait.out" 2>"$T/wait.err" &
+waiter=$!
+pids+=("$waiter")
+sleep 2
+"$NMVIRT" dumpxml --inactive br5 >"$T/busy.out" 2>&1
+check "a second command while a verb runs: declined, answered by the command itself" \
+    eval 'grep -q "declined .dumpxml.*busy" "$LOG" && grep -q "198.51.100.20" "$T/busy.out"'
+kill -9 "$daemon"
+wait "$waiter"
+echo $? >"$T/wait.rc"
+check "the daemon killed in the middle of start: the command says so and exits 1" \
+    eval '[ "$(rc wait)" = 1 ] && grep -q "nmvirtd ended before the command finished" "$T/wait.err"'
+"$NMVIRT" stop eth2 >/dev/null 2>&1
+via stale list --all
+check "a stale socket left by the killed daemon: the command runs alone" \
+    eval '[ "$(rc stale)" = 0 ] && grep -q br5 "$T/stale.out" && [ -S "$SOCK" ]'
+: >"$LOG"
+start_daemon --timeout 0
+wait_for "$LOG" 'NetworkManager loaded' 20
+"$NMVIRTD" --timeout 0 >"$T/second.out" 2>&1
+echo $? >"$T/second.rc"
+check "a new daemon replaces the stale socket; a second one refuses to start" \
+    eval '[ "$(rc second)" = 1 ] && grep -q "another nmvirtd is listening" "$T/second.out" && kill -0 $daemon'
+"$NMVIRT" start --timeout 5 eth2 >/dev/null 2>&1 &
+waiter=$!
+sleep 2
+kill -9 "$waiter"
+wait "$waiter" 2>/dev/null
+# the verb goes on to its timeout, its output to nobody
+wait_for "$LOG" "ran 'start'" 20 >/dev/null
+via after list --all
+check "the command killed in the middle of start: the daemon finishes the verb and goes on serving" \
+    eval 'kill -0 $daemon && [ "$(rc after)" = 0 ] && tail -n1 "$LOG" | grep -q "ran .list"'
+"$NMVIRT" stop eth2 >/dev/null 2>&1
+"$NMVIRT" undefine eth2 >/dev/null 2>&1
+
+# ---- NetworkManager restarted, stopped ---------------------------------------------------
+loaded=$(count 'NetworkManager loaded')
+nmvirt-sandbox-nm restart >/dev/null 2>&1
+via restart dumpxml --inactive br5
+check "right after a NetworkManager restart the answer is right (from the daemon or not)" \
+    eval '[ "$(rc restart)" = 0 ] && grep -q "198.51.100.20" "$T/restart.out"'
+wait_loaded "$loaded"
+via reloaded dumpxml --inactive br5
+check "nmvirtd reloads after the restart and serves again" \
+    eval '[ "$(count "NetworkManager loaded")" -gt $loaded ] && tail -n1 "$LOG" | grep -q "ran .dumpxml" && grep -q "198.51.100.20" "$T/reloaded.out"'
+loaded=$(count 'NetworkManager loaded')
+nmvirt-sandbox-nm stop >/dev/null 2>&1
+via down list --all
+alone down0 list --all
+check "NetworkManager stopped: the command's own error, exit status 1" \
+    eval 'same down down0 && [ "$(rc down)" = 1 ] && grep -q "NetworkManager is not running" "$T/down.err"'
+nmvirt-sandbox-nm start >/dev/null 2>&1
+wait_loaded "$loaded"
+"$NMVIRT" undefine br5 >/dev/null 2>&1
+
+# ---- idle timeout, SIGTERM, socket activation --------------------------------------------
+"$NMVIRTD" --socket "$T/idle.sock" --timeout 2 >"$T/idle.out" 2>&1 &
+idle=$!
+pids+=("$idle")
+t0=$SECONDS
+deadline=$((SECONDS + 15))
+while kill -0 "$idle" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+wait "$idle" 2>/dev/null
+echo $? >"$T/idle.rc"
+check "--timeout 2: exits 0 after 2 s without a request and removes its socket ($((SECONDS - t0)) s)" \
+    eval '[ "$(rc idle)" = 0 ] && [ ! -e "$T/idle.sock" ] && grep -q "no request for 2 s" "$T/idle.out"'
+kill -TERM "$daemon"
+wait "$daemon" 2>/dev/null
+echo $? >"$T/term.rc"
+check "SIGTERM: exits 0 and removes its socket" eval '[ "$(rc term)" = 0 ] && [ ! -e "$SOCK" ]'
+# systemd's socket activation: a listening socket as descriptor 3, LISTEN_PID/LISTEN_FDS
+/usr/bin/python3 - "$NMVIRTD" "$T/act.sock" "$T/act.out" <<'EOF' &
+import os, socket, sys
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sock.bind(sys.argv[2])
+os.chmod(sys.argv[2], 0o600)
+sock.listen(16)
+out = os.open(sys.argv[3], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+os.dup2(out, 1)
+os.dup2(out, 2)
+os.dup2(sock.fileno(), 3)
+os.set_inheritable(3, True)
+os.environ.update(LISTEN_PID=str(os.getpid()), LISTEN_FDS='1', G_MESSAGES_DEBUG='nmvirtd')
+os.execv(sys.argv[1], [sys.argv[1], '--timeout', '0'])
+EOF
+act=$!
+pids+=("$act")
+wait_for "$T/act.out" 'NetworkManager loaded' 20
+NMVIRT_SOCKET=$T/act.sock "$NMVIRT" list --all >"$T/act-list.out" 2>&1
+check "started by socket activation: serves on the socket it was given" \
+    eval 'grep -q "listening on systemd" "$T/act.out" && grep -q "ran .list" "$T/act.out"'
+kill -TERM "$act"
+wait "$act" 2>/dev/null
+check "socket activation: the socket stays for systemd" test -S "$T/act.sock"
+
+echo "1..$n"
+[ "$failed" = 0 ]
