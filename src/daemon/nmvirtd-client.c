@@ -25,12 +25,18 @@
 #include "nmvirtd-client.h"
 
 #include "cli/nmvirt-cli.h"
+#include "nmvirt-client-private.h"
+#include "nmvirt-error.h"
+
+/* how long a request waits for the client being loaded */
+#define NMVIRTD_CLIENT_LOAD_WAIT_S 20
 
 static NmvirtClient *nmvirtd_client;
 static GCancellable *nmvirtd_client_cancellable;
 /* the NetworkManager the client was loaded from */
 static char *nmvirtd_client_owner;
 static gulong nmvirtd_client_owner_handler;
+static gboolean nmvirtd_client_loading;
 
 static void nmvirtd_client_load(void);
 
@@ -74,11 +80,14 @@ nmvirtd_client_loaded_cb(GObject *source, GAsyncResult *result, gpointer user_da
     NMClient *nm_client;
 
     if (client == NULL) {
-        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
             g_warning("cannot reach NetworkManager: %s", error->message);
+            nmvirtd_client_loading = FALSE;
+        }
         return;
     }
     g_clear_object(&nmvirtd_client_cancellable);
+    nmvirtd_client_loading = FALSE;
     nmvirtd_client = client;
     nm_client = nmvirt_client_get_nm_client(client);
     nmvirtd_client_owner = g_strdup(nm_client_get_dbus_name_owner(nm_client));
@@ -97,6 +106,7 @@ nmvirtd_client_load(void)
     g_cancellable_cancel(nmvirtd_client_cancellable);
     g_clear_object(&nmvirtd_client_cancellable);
     nmvirtd_client_cancellable = g_cancellable_new();
+    nmvirtd_client_loading = TRUE;
     nmvirt_client_new_async(nmvirtd_client_cancellable, nmvirtd_client_loaded_cb, NULL);
 }
 
@@ -111,7 +121,20 @@ nmvirtd_client_stop(void)
 {
     g_cancellable_cancel(nmvirtd_client_cancellable);
     g_clear_object(&nmvirtd_client_cancellable);
+    nmvirtd_client_loading = FALSE;
     nmvirtd_client_drop();
+}
+
+static void
+nmvirtd_client_expire_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    gboolean *done = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!nmvirt_client_transaction_expire_finish(NMVIRT_CLIENT(source), result, &error) &&
+        !g_error_matches(error, NMVIRT_ERROR, NMVIRT_ERROR_PERMISSION_DENIED))
+        g_warning("rolling back a transaction whose timeout passed: %s", error->message);
+    *done = TRUE;
 }
 
 typedef struct {
@@ -149,8 +172,14 @@ nmvirtd_client_get_current(const char **why)
 {
     g_autoptr(NmvirtClient) client = NULL;
     NmvirtdClientProbe probe = { 0 };
+    gboolean expired_done = FALSE;
     NMClient *nm_client;
+    gint64 deadline = g_get_monotonic_time() + NMVIRTD_CLIENT_LOAD_WAIT_S * G_USEC_PER_SEC;
 
+    /* started by the first command (socket activation), or after a
+     * restart: the command would load as much itself, so wait */
+    while (nmvirtd_client_loading && g_get_monotonic_time() < deadline)
+        g_main_context_iteration(NULL, TRUE);
     if (nmvirtd_client == NULL || nmvirtd_client_owner == NULL) {
         *why = "NetworkManager not loaded";
         return NULL;
@@ -166,5 +195,11 @@ nmvirtd_client_get_current(const char **why)
         *why = "NetworkManager restarted or did not answer";
         return NULL;
     }
+    /* as every command does when it makes its client: a transaction whose
+     * timeout passed (and whose timer is gone) is rolled back first */
+    nmvirt_client_transaction_expire_async(client, NULL, FALSE, nmvirtd_client_expire_cb,
+                                           &expired_done);
+    while (!expired_done)
+        g_main_context_iteration(NULL, TRUE);
     return g_steal_pointer(&client);
 }

@@ -12,9 +12,11 @@ void nmvirtd_client_start(void);
 
 /* The client, once its cache is known to hold everything NetworkManager
  * did before this call (the caller's request came after nmcli's change,
- * say): iterates the default context meanwhile. NULL with *@why set
- * (static text) when the client is loading, NetworkManager is not running
- * or the check failed: the command then runs the verb itself. */
+ * say), and a transaction whose timeout passed rolled back, as every
+ * command's new client does; waits for a client being loaded; iterates the
+ * default context meanwhile. NULL with *@why set (static text) when
+ * NetworkManager is not running or the check failed: the command then
+ * runs the verb itself. */
 NmvirtClient *nmvirtd_client_get_current(const char **why);
 
 void nmvirtd_client_stop(void);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 
 #include "nmvirt-error.h"
@@ -117,6 +118,7 @@ nmvirtd_request_receive(int sock, int *fds, GError **error)
         .msg_controllen = sizeof(control),
     };
     g_autofree char *data = NULL;
+    g_autoptr(GBytes) bytes = NULL;
     GVariant *request;
     ssize_t n;
     guint n_fds = 0;
@@ -131,6 +133,10 @@ nmvirtd_request_receive(int sock, int *fds, GError **error)
             n_fds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
             memcpy(fds, CMSG_DATA(c), sizeof(int) * MIN(n_fds, NMVIRTD_REQUEST_N_FDS));
         }
+    }
+    if (n == 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("closed without a request"));
+        return NULL;
     }
     if (n != (ssize_t)sizeof(len) || (msg.msg_flags & MSG_CTRUNC) != 0 ||
         n_fds != NMVIRTD_REQUEST_N_FDS || len == 0 || len > NMVIRTD_REQUEST_MAX) {
@@ -147,8 +153,8 @@ nmvirtd_request_receive(int sock, int *fds, GError **error)
                     _("malformed request: shorter than its length"));
         return NULL;
     }
-    request = g_variant_new_from_data(G_VARIANT_TYPE(NMVIRTD_REQUEST_TYPE), g_steal_pointer(&data),
-                                      len, FALSE, g_free, NULL);
+    bytes = g_bytes_new_take(g_steal_pointer(&data), len);
+    request = g_variant_new_from_bytes(G_VARIANT_TYPE(NMVIRTD_REQUEST_TYPE), bytes, FALSE);
     g_variant_ref_sink(request);
     if (!g_variant_is_normal_form(request)) {
         g_variant_unref(request);

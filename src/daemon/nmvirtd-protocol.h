@@ -33,12 +33,15 @@ G_BEGIN_DECLS
 #define NMVIRTD_REPLY_ACCEPTED 'A'
 #define NMVIRTD_REPLY_EXITED   'X'
 
-/* The environment the verbs read (the locale for messages, nmvirt's own
- * settings and test hooks): the client sends its values; the daemon takes
- * the locale and declines when the others differ from its own. */
-#define NMVIRTD_LOCALE_ENV "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_CTYPE", "LANG"
+/* The environment the verbs read: the client sends its values; the daemon
+ * applies the locale and GLib's debug setting for the verb (the command's
+ * messages, in its language), and declines when nmvirt's own settings and
+ * test hooks differ from its own. */
+#define NMVIRTD_APPLIED_ENV                                                                        \
+    "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_CTYPE", "LANG", "G_MESSAGES_DEBUG"
 #define NMVIRTD_FORWARDED_ENV                                                                      \
-    NMVIRTD_LOCALE_ENV, "NMVIRT_STATE_DIR", "NMVIRT_TEST_FAIL_AFTER_WRITES", "NMVIRT_ROLLBACK_TIMER"
+    NMVIRTD_APPLIED_ENV, "NMVIRT_STATE_DIR", "NMVIRT_TEST_FAIL_AFTER_WRITES",                      \
+        "NMVIRT_ROLLBACK_TIMER"
 
 /* The socket: $NMVIRT_SOCKET when set (empty: no daemon), else
  * NMVIRT_RUNDIR/nmvirtd.sock. Returns NULL for "no daemon". */

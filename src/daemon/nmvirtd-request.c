@@ -24,13 +24,30 @@
 #include "nmvirtd-protocol.h"
 #include "nmvirtd-request.h"
 
-static const char *const nmvirtd_locale_env[] = { NMVIRTD_LOCALE_ENV };
+static const char *const nmvirtd_applied_env[] = { NMVIRTD_APPLIED_ENV };
 static const char *const nmvirtd_forwarded_env[] = { NMVIRTD_FORWARDED_ENV };
 
 static int nmvirtd_saved_fds[3] = { -1, -1, -1 };
 static int nmvirtd_saved_cwd = -1;
-static char *nmvirtd_saved_locale[G_N_ELEMENTS(nmvirtd_locale_env)];
+static char *nmvirtd_saved_env[G_N_ELEMENTS(nmvirtd_applied_env)];
 static gboolean nmvirtd_running;
+
+/* Our debug and info messages by our own G_MESSAGES_DEBUG while a verb
+ * has the command's in the environment. */
+static gboolean
+nmvirtd_request_would_drop(GLogLevelFlags level)
+{
+    g_auto(GStrv) domains = NULL;
+
+    if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) == 0)
+        return FALSE;
+    /* (the last of the saved values) */
+    if (nmvirtd_saved_env[G_N_ELEMENTS(nmvirtd_saved_env) - 1] == NULL)
+        return TRUE;
+    domains = g_strsplit_set(nmvirtd_saved_env[G_N_ELEMENTS(nmvirtd_saved_env) - 1], " ,", -1);
+    return !g_strv_contains((const char *const *)domains, "all") &&
+           !g_strv_contains((const char *const *)domains, G_LOG_DOMAIN);
+}
 
 /* nmvirtd's own messages go to its own stderr (the journal) even while a
  * verb has the command's; the library's, during a verb, to the command's,
@@ -48,7 +65,7 @@ nmvirtd_request_log_writer(GLogLevelFlags level, const GLogField *fields, gsize 
     }
     if (!nmvirtd_running || g_strcmp0(domain, G_LOG_DOMAIN) != 0 || nmvirtd_saved_fds[2] < 0)
         return g_log_writer_default(level, fields, n_fields, user_data);
-    if (g_log_writer_default_would_drop(level, domain))
+    if (nmvirtd_request_would_drop(level))
         return G_LOG_WRITER_HANDLED;
     line = g_log_writer_format_fields(level, fields, n_fields, FALSE);
     if (write(nmvirtd_saved_fds[2], line, strlen(line)) < 0 ||
@@ -64,8 +81,8 @@ nmvirtd_request_init(void)
     for (int i = 0; i < 3; i++)
         nmvirtd_saved_fds[i] = fcntl(i, F_DUPFD_CLOEXEC, 3);
     nmvirtd_saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    for (guint i = 0; i < G_N_ELEMENTS(nmvirtd_locale_env); i++)
-        nmvirtd_saved_locale[i] = g_strdup(g_getenv(nmvirtd_locale_env[i]));
+    for (guint i = 0; i < G_N_ELEMENTS(nmvirtd_applied_env); i++)
+        nmvirtd_saved_env[i] = g_strdup(g_getenv(nmvirtd_applied_env[i]));
 }
 
 gboolean
@@ -81,11 +98,11 @@ nmvirtd_request_env_differs(GVariant *env)
     for (guint i = 0; i < G_N_ELEMENTS(nmvirtd_forwarded_env); i++) {
         const char *name = nmvirtd_forwarded_env[i];
         const char *theirs = NULL;
-        gboolean is_locale = FALSE;
+        gboolean applied = FALSE;
 
-        for (guint j = 0; j < G_N_ELEMENTS(nmvirtd_locale_env); j++)
-            is_locale = is_locale || g_str_equal(name, nmvirtd_locale_env[j]);
-        if (is_locale)
+        for (guint j = 0; j < G_N_ELEMENTS(nmvirtd_applied_env); j++)
+            applied = applied || g_str_equal(name, nmvirtd_applied_env[j]);
+        if (applied)
             continue;
         g_variant_lookup(env, name, "&s", &theirs);
         if (g_strcmp0(theirs, g_getenv(name)) != 0)
@@ -94,22 +111,22 @@ nmvirtd_request_env_differs(GVariant *env)
     return NULL;
 }
 
-/* The locale variables as @env has them (@env NULL: ours again). No thread
+/* The locale and GLib's debug variables as @env has them (@env NULL: ours again). No thread
  * of ours reads the environment meanwhile: GDBus's worker does not. */
 static void
 nmvirtd_request_set_locale(GVariant *env)
 {
-    for (guint i = 0; i < G_N_ELEMENTS(nmvirtd_locale_env); i++) {
-        const char *value = nmvirtd_saved_locale[i];
+    for (guint i = 0; i < G_N_ELEMENTS(nmvirtd_applied_env); i++) {
+        const char *value = nmvirtd_saved_env[i];
 
         if (env != NULL) {
             value = NULL;
-            g_variant_lookup(env, nmvirtd_locale_env[i], "&s", &value);
+            g_variant_lookup(env, nmvirtd_applied_env[i], "&s", &value);
         }
         if (value != NULL)
-            g_setenv(nmvirtd_locale_env[i], value, TRUE);
+            g_setenv(nmvirtd_applied_env[i], value, TRUE);
         else
-            g_unsetenv(nmvirtd_locale_env[i]);
+            g_unsetenv(nmvirtd_applied_env[i]);
     }
     setlocale(LC_ALL, "");
 }
@@ -176,7 +193,11 @@ nmvirtd_request_serve(int sock, pid_t pid)
 
     request = nmvirtd_request_receive(sock, fds, &error);
     if (request == NULL) {
-        g_warning("request of process %d: %s", (int)pid, error->message);
+        /* another nmvirtd checking whether we listen connects and closes */
+        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+            g_debug("process %d connected and closed", (int)pid);
+        else
+            g_warning("request of process %d: %s", (int)pid, error->message);
         return;
     }
     g_variant_get(request, "(u^a&s@a{ss})", &version, &args, &env);

@@ -199,6 +199,14 @@ via deleted dumpxml br6
 check "a profile nmcli adds, then deletes, shows and is gone in the next answers" \
     eval 'grep -qx br6 "$T/added.out" && [ "$(rc deleted)" = 1 ]'
 
+# the daemon logs its debug messages (G_MESSAGES_DEBUG=nmvirtd, which GLib
+# also takes for the library's domain 'nmvirt'): the command, without it,
+# gets none of the library's on its stderr, as when it runs alone
+via st start br5
+via sp stop br5
+check "start and stop through nmvirtd: the command's debug setting, not the daemon's" \
+    eval '[ "$(rc st)" = 0 ] && [ "$(rc sp)" = 0 ] && ! grep -q DEBUG "$T/st.err" "$T/sp.err" && grep -q "ran .start" "$LOG"'
+
 # ---- a verb running when another command comes; the daemon or the command killed ------
 cat >"$T/eth2.xml" <<'EOF'
 <interface type='ethernet' name='eth2'>
