@@ -40,19 +40,26 @@
 # latency: a user's single command as a whole process, with 0, 100 and 500
 #   other profiles (bridge+VLAN pairs, inactive) present: 'nmvirt define' of
 #   one new bridge against 'nmcli connection add' of the same bridge, and
-#   'nmvirt dumpxml' of that bridge against 'nmcli connection show' of it;
-#   beside them two lower bounds: a minimal libnm program adding one bridge
-#   (what anything built on NMClient pays), and a program reading every
-#   profile with targeted Settings calls but no NMClient (what an exact
-#   answer without NMClient's cache pays: the identity rule needs every
-#   profile's interface name, MAC and controller).
+#   'nmvirt dumpxml' of that bridge against 'nmcli connection show' of it.
+#   nmvirt is timed twice: handing the verb to an nmvirtd this script starts
+#   (its log must show that it ran every timed command, else the run fails:
+#   a figure of the fallback is not the daemon's), and "cold", without
+#   nmvirtd (NMVIRT_SOCKET=), loading NMClient's cache itself. Beside them
+#   two lower bounds: a minimal libnm program adding one bridge (what
+#   anything built on NMClient pays without a daemon), and a program reading
+#   every profile with targeted Settings calls but no NMClient (what an
+#   exact answer without NMClient's cache pays: the identity rule needs every
+#   profile's interface name, MAC and controller). The goal: nmvirt (with
+#   nmvirtd) / nmcli <= 0.2 for both verbs at 500 profiles; the run prints
+#   whether it is met, and fails only when a command fails or was not run
+#   by nmvirtd.
 #   NMVIRT_BENCH_LATENCY_ROUNDS (7) repetitions, the median is shown;
 #   NMVIRT_BENCH_OTHERS (0 100 500) the numbers of other profiles;
 #   NMVIRT_BENCH_NMVIRT_BEFORE=PATH: an earlier nmvirt command, timed in the
-#   same rounds.
+#   same rounds without nmvirtd (beside "cold").
 #
 # Needs NMVIRT_BENCH_LIVE (the bench-live worker) and NMVIRT (the nmvirt
-# command).
+# command); latency also NMVIRTD (the nmvirtd daemon).
 set -euo pipefail
 : "${NMVIRT_BENCH_LIVE:?}" "${NMVIRT:?}" "${NMVIRT_SANDBOX_STATE:?run me inside nmvirt-sandbox}"
 BENCH=$NMVIRT_BENCH_LIVE
@@ -61,7 +68,8 @@ METHODS="floor nmvirt${BEFORE:+ before} nmcli"
 NICS=${NMVIRT_SANDBOX_NICS:-4}
 TICK=$(getconf CLK_TCK)
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-live.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'stop_nmvirtd; rm -rf "$T"' EXIT
+trap 'exit 143' TERM INT HUP
 
 die() { echo "bench-live: $*" >&2; exit 1; }
 now_ms() { local t=${EPOCHREALTIME/,/.}; echo "${t%.*}${t#*.}" | awk '{ printf "%.1f", $1 / 1000 }'; }
@@ -85,7 +93,7 @@ daemon_cpu_ms() {
 reset() {
     nmvirt-sandbox-nm stop >/dev/null || die "cannot stop NetworkManager"
     rm -f "$NMVIRT_SANDBOX_KEYFILE_DIR"/* "${NMVIRT_SANDBOX_RUN_KEYFILE_DIR:?}"/* /run/NetworkManager/devices/*
-    ip -o link show | awk -F': ' '$2 ~ /^(br[0-9]|b?lat[0-9]|nlat[0-9]|llat[0-9]|eth[0-9]+\.)/ { sub(/@.*/, "", $2); print "link delete " $2 }' >"$T/links"
+    ip -o link show | awk -F': ' '$2 ~ /^(br[0-9]|[bc]?lat[0-9]|nlat[0-9]|llat[0-9]|eth[0-9]+\.)/ { sub(/@.*/, "", $2); print "link delete " $2 }' >"$T/links"
     [ -s "$T/links" ] && { ip -batch "$T/links" || die "cannot delete the links"; }
     nmvirt-sandbox-nm start >/dev/null || die "cannot start NetworkManager"
 }
@@ -161,53 +169,156 @@ scale() {
 }
 
 # ---- latency --------------------------------------------------------------------------
-# Runs "$@" once and prints its wall time in ms; fails when it fails.
+# Runs "$@" once and prints its wall time in ms; fails when it fails. Its
+# stderr is shown only then: with G_MESSAGES_DEBUG=nmvirtd, GLib 2.74 also
+# shows domain "nmvirt"'s debug (it matches a substring), which nmvirtd's
+# verbs write to the command's stderr.
 time_ms() {
     local t0 t1
     t0=$(now_ms)
-    "$@" >/dev/null || die "failed: $*"
+    "$@" >/dev/null 2>"$T/stderr" || { cat "$T/stderr" >&2; die "failed: $*"; }
     t1=$(now_ms)
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'
 }
 
+# The nmvirtd this script started (killed by this PID alone, at the end or
+# on any exit), and its log (G_MESSAGES_DEBUG: one line per request).
+NMVIRTD_PID=
+stop_nmvirtd() {
+    [ -n "$NMVIRTD_PID" ] || return 0
+    kill -TERM "$NMVIRTD_PID" 2>/dev/null || true
+    wait "$NMVIRTD_PID" 2>/dev/null || true
+    NMVIRTD_PID=
+}
+# lines of nmvirtd's log matching the regex $1
+nmvirtd_count() { grep -c -- "$1" "$T/nmvirtd.log" || true; }
+nmvirtd_alive() {
+    kill -0 "$NMVIRTD_PID" 2>/dev/null || { tail -n 20 "$T/nmvirtd.log" >&2; die "nmvirtd exited"; }
+}
+
+start_nmvirtd() {
+    G_MESSAGES_DEBUG=nmvirtd "$NMVIRTD" --timeout 0 </dev/null >"$T/nmvirtd.log" 2>&1 &
+    NMVIRTD_PID=$!
+}
+
+# Waits until nmvirtd logged more than $1 "NetworkManager loaded" lines
+# (NetworkManager restarts in every reset; nmvirtd then reloads by itself
+# and declines requests meanwhile) and listens, then makes one untimed
+# 'nmvirt list' until nmvirtd, not the fallback, ran it.
+nmvirtd_ready() {
+    local deadline=$((SECONDS + 120)) ran
+    until [ "$(nmvirtd_count 'NetworkManager loaded')" -gt "$1" ] && [ -S "$NMVIRT_SOCKET" ]; do
+        nmvirtd_alive
+        [ $SECONDS -lt $deadline ] || { tail -n 20 "$T/nmvirtd.log" >&2; die "nmvirtd did not load NetworkManager"; }
+        sleep 0.1
+    done
+    while :; do
+        ran=$(nmvirtd_count "ran 'list' of process [0-9]*: exit status 0")
+        "$NMVIRT" list >/dev/null || die "nmvirt list failed"
+        [ "$(nmvirtd_count "ran 'list' of process [0-9]*: exit status 0")" -gt "$ran" ] && return 0
+        nmvirtd_alive
+        [ $SECONDS -lt $deadline ] || { tail -n 20 "$T/nmvirtd.log" >&2; die "nmvirtd declines 'nmvirt list'"; }
+        sleep 0.2
+    done
+}
+
 latency() {
+    : "${NMVIRTD:?the nmvirtd daemon to time the nmvirt command against}"
     local rounds=${NMVIRT_BENCH_LATENCY_ROUNDS:-7} others before=${NMVIRT_BENCH_NMVIRT_BEFORE:-}
-    echo "# latency: sandbox $NMVIRT_SANDBOX, rounds $rounds (median)"
-    printf '\n%8s %13s %10s %11s %7s %15s %11s %8s %7s' profiles "nmvirt define" "nmcli add" \
-        "libnm add" ratio "nmvirt dumpxml" "nmcli show" scan ratio
-    [ -n "$before" ] && printf ' %14s %15s' "before define" "before dumpxml"
-    printf '\n'
-    for others in ${NMVIRT_BENCH_OTHERS:-0 100 500}; do
+    local sizes=${NMVIRT_BENCH_OTHERS:-0 100 500} goal=0.2
+    # the sandbox's /run is its own
+    export NMVIRT_SOCKET=${NMVIRT_SOCKET:-/run/nmvirt/nmvirtd.sock}
+    echo "# latency: sandbox $NMVIRT_SANDBOX, rounds $rounds (median), nmvirtd on $NMVIRT_SOCKET;" \
+        "goal: nmvirt/nmcli <= $goal for define and dumpxml at 500 profiles"
+    start_nmvirtd
+    for others in $sizes; do
+        local loaded f
+        loaded=$(nmvirtd_count 'NetworkManager loaded')
         reset
         [ "$others" -gt 0 ] && { "$BENCH" populate $((others / 2)) "$NICS" || die "populate failed"; }
-        local f
-        for f in def add one dump show scan bdef bdump; do : >"$T/$f"; done
+        nmvirtd_ready "$loaded"
+        for f in def cdef add one dump cdump show scan bdef bdump; do : >"$T/$f"; done
+        local ran0 def0 dump0 declined0
+        ran0=$(nmvirtd_count "ran '")
+        def0=$(nmvirtd_count "ran 'define' of process [0-9]*: exit status 0")
+        dump0=$(nmvirtd_count "ran 'dumpxml' of process [0-9]*: exit status 0")
+        declined0=$(nmvirtd_count "declined '")
         for ((r = 0; r < rounds; r++)); do
-            printf "<interface type='bridge' name='lat%s'>\n  <start mode='none'/>\n  <bridge stp='off'/>\n</interface>\n" "$r" >"$T/lat$r.xml"
-            printf "<interface type='bridge' name='blat%s'>\n  <start mode='none'/>\n  <bridge stp='off'/>\n</interface>\n" "$r" >"$T/blat$r.xml"
+            for f in lat clat blat; do
+                printf "<interface type='bridge' name='%s%s'>\n  <start mode='none'/>\n  <bridge stp='off'/>\n</interface>\n" \
+                    "$f" "$r" >"$T/$f$r.xml"
+            done
+            # nmvirt through nmvirtd, then without it (NMVIRT_SOCKET= : the
+            # command loads NMClient's cache itself), then nmcli
             time_ms "$NMVIRT" define "$T/lat$r.xml" >>"$T/def"
+            NMVIRT_SOCKET='' time_ms "$NMVIRT" define "$T/clat$r.xml" >>"$T/cdef"
             time_ms nmcli connection add type bridge con-name "nlat$r" ifname "nlat$r" autoconnect no \
                 bridge.stp no ipv4.method disabled ipv6.method ignore >>"$T/add"
             time_ms "$BENCH" add-one "llat$r" >>"$T/one"
-            [ -n "$before" ] && time_ms "$before" define "$T/blat$r.xml" >>"$T/bdef"
+            [ -z "$before" ] || NMVIRT_SOCKET='' time_ms "$before" define "$T/blat$r.xml" >>"$T/bdef"
             time_ms "$NMVIRT" dumpxml "lat$r" >>"$T/dump"
+            NMVIRT_SOCKET='' time_ms "$NMVIRT" dumpxml "clat$r" >>"$T/cdump"
             time_ms nmcli connection show "nlat$r" >>"$T/show"
             time_ms "$BENCH" scan >>"$T/scan"
-            [ -n "$before" ] && time_ms "$before" dumpxml "blat$r" >>"$T/bdump"
+            [ -z "$before" ] || NMVIRT_SOCKET='' time_ms "$before" dumpxml "blat$r" >>"$T/bdump"
         done
-        local d a o u w c
-        d=$(median <"$T/def") a=$(median <"$T/add") o=$(median <"$T/one")
-        u=$(median <"$T/dump") w=$(median <"$T/show") c=$(median <"$T/scan")
-        printf '%8s %13s %10s %11s %7s %15s %11s %8s %7s' "$others" "$d" "$a" "$o" "$(ratio "$d" "$a")" \
-            "$u" "$w" "$c" "$(ratio "$u" "$w")"
-        [ -n "$before" ] && printf ' %14s %15s' "$(median <"$T/bdef")" "$(median <"$T/bdump")"
-        printf '\n'
+        # every 'nmvirt' figure is nmvirtd's: each timed command ran there
+        # (a declined one runs in the command, as the cold one does), and
+        # nothing else did
+        local ran def dump declined
+        ran=$(($(nmvirtd_count "ran '") - ran0))
+        def=$(($(nmvirtd_count "ran 'define' of process [0-9]*: exit status 0") - def0))
+        dump=$(($(nmvirtd_count "ran 'dumpxml' of process [0-9]*: exit status 0") - dump0))
+        declined=$(($(nmvirtd_count "declined '") - declined0))
+        if [ "$def" -ne "$rounds" ] || [ "$dump" -ne "$rounds" ] || [ "$ran" -ne $((2 * rounds)) ] ||
+            [ "$declined" -ne 0 ]; then
+            die "$others profiles: nmvirtd ran $def of $rounds defines, $dump of $rounds dumpxmls," \
+                "$ran requests in all (not $((2 * rounds))), declined $declined; see its log: $(tail -n 5 "$T/nmvirtd.log")"
+        fi
+        echo "# $others profiles: nmvirtd ran all $((2 * rounds)) timed nmvirt commands, declined none"
+        for f in def cdef add one dump cdump show scan bdef bdump; do
+            median <"$T/$f" >"$T/median.$others.$f"
+        done
     done
     reset
-    echo "(wall ms of whole processes; ratio = nmvirt / nmcli; 'libnm add': a minimal libnm"
-    echo " program adding one bridge (NMClient's cache, then AddConnection2); 'scan': reading every"
-    echo " profile without NMClient (ListConnections, GetSettings of each, NMConnections of them))"
-    [ -n "$before" ] && echo "('before': $before, timed in the same rounds)"
+    stop_nmvirtd
+
+    m() { cat "$T/median.$1.$2"; }
+    printf '\ndefine one new bridge\n%8s %8s %8s %10s %10s %13s %11s' profiles nmvirt cold "nmcli add" \
+        "libnm add" nmvirt/nmcli cold/nmcli
+    [ -z "$before" ] || printf ' %8s' before
+    printf '\n'
+    for others in $sizes; do
+        printf '%8s %8s %8s %10s %10s %13s %11s' "$others" "$(m "$others" def)" "$(m "$others" cdef)" \
+            "$(m "$others" add)" "$(m "$others" one)" "$(ratio "$(m "$others" def)" "$(m "$others" add)")" \
+            "$(ratio "$(m "$others" cdef)" "$(m "$others" add)")"
+        [ -z "$before" ] || printf ' %8s' "$(m "$others" bdef)"
+        printf '\n'
+    done
+    printf '\ndumpxml of it\n%8s %8s %8s %10s %10s %13s %11s' profiles nmvirt cold "nmcli show" \
+        scan nmvirt/nmcli cold/nmcli
+    [ -z "$before" ] || printf ' %8s' before
+    printf '\n'
+    for others in $sizes; do
+        printf '%8s %8s %8s %10s %10s %13s %11s' "$others" "$(m "$others" dump)" "$(m "$others" cdump)" \
+            "$(m "$others" show)" "$(m "$others" scan)" "$(ratio "$(m "$others" dump)" "$(m "$others" show)")" \
+            "$(ratio "$(m "$others" cdump)" "$(m "$others" show)")"
+        [ -z "$before" ] || printf ' %8s' "$(m "$others" bdump)"
+        printf '\n'
+    done
+    echo
+    echo "(median wall ms of whole processes; nmvirt: the command handing the verb to nmvirtd, every"
+    echo " one checked in nmvirtd's log; cold: the same command without nmvirtd (NMVIRT_SOCKET=), which"
+    echo " loads NMClient's cache itself; 'libnm add': a minimal libnm program adding one bridge"
+    echo " (NMClient's cache, then AddConnection2); 'scan': reading every profile without NMClient"
+    echo " (ListConnections, GetSettings of each, NMConnections of them))"
+    [ -z "$before" ] || echo "(before: $before without nmvirtd, timed in the same rounds)"
+    if [ -e "$T/median.500.def" ]; then
+        local rd ru verdict
+        rd=$(ratio "$(m 500 def)" "$(m 500 add)") ru=$(ratio "$(m 500 dump)" "$(m 500 show)")
+        verdict=$(awk -v a="$rd" -v b="$ru" -v g="$goal" 'BEGIN { print (a != "-" && b != "-" && a <= g && b <= g) ? "met" : "NOT met" }')
+        echo "goal nmvirt/nmcli <= $goal at 500 profiles: define $rd, dumpxml $ru: $verdict"
+    fi
     return 0
 }
 
