@@ -18,32 +18,8 @@
 set -u
 : "${NMVIRT:?}" "${NMVIRT_SANDBOX_KEYFILE_DIR:?run me inside nmvirt-sandbox}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/test-monitor-cli.XXXXXX")
-pids=()
-# shellcheck disable=SC2317 # runs from the trap
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-# not_ok DESCRIPTION [FILE...]: the files as '# ' lines
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift
-    local f
-    for f in "$@"; do sed "s|^|# ${f##*/}: |" "$f"; done
-}
-# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (default 20 s)
-wait_for() {
-    local deadline=$((SECONDS + ${3:-20}))
-    until grep -qE "$2" "$1" 2>/dev/null; do
-        [ $SECONDS -ge $deadline ] && return 1
-        sleep 0.1
-    done
-}
+# shellcheck source=tests/lib/tap-files.sh
+. "$(dirname "$0")/../lib/tap-files.sh"
 # run DESCRIPTION CMD...: must exit 0
 run() {
     local desc=$1; shift

@@ -17,42 +17,19 @@
 # the daemon killed in the middle of a verb or the command killed, a
 # NetworkManager restart and a stopped NetworkManager, a stale socket, a
 # second daemon, the idle timeout, and systemd's socket activation.
+# (the checks are strings for eval: their variables expand when they run)
+# shellcheck disable=SC2016,SC2034
 set -u
 : "${NMVIRT:?}" "${NMVIRTD:?}" "${NMVIRT_SANDBOX_KEYFILE_DIR:?run me inside nmvirt-sandbox}"
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/test-nmvirtd.XXXXXX")
 SOCK=/run/nmvirt/nmvirtd.sock
 LOG=$T/nmvirtd.log
-pids=()
-# shellcheck disable=SC2317 # runs from the trap
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-# not_ok DESCRIPTION [FILE...]: the files as '# ' lines
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift
-    local f
-    for f in "$@"; do [ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f"; done
-    return 0
-}
+# shellcheck source=tests/lib/tap-files.sh
+. "$(dirname "$0")/../lib/tap-files.sh"
 check() { # check DESCRIPTION CMD...: passes when CMD exits 0
     local desc=$1; shift
     if "$@"; then ok "$desc"; else not_ok "$desc" "$LOG"; fi
-}
-# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (default 20 s)
-wait_for() {
-    local deadline=$((SECONDS + ${3:-20}))
-    until grep -qE "$2" "$1" 2>/dev/null; do
-        [ $SECONDS -ge $deadline ] && return 1
-        sleep 0.1
-    done
 }
 # count REGEX: lines of the daemon's log that match
 count() { grep -cE "$1" "$LOG"; }
@@ -152,7 +129,8 @@ cat >"$T/br5.xml" <<'EOF'
   </bridge>
 </interface>
 EOF
-cp "$SRCDIR/tests/data/invalid/$(ls "$SRCDIR/tests/data/invalid" | grep -m1 '\.xml$')" "$T/bad.xml"
+invalid=("$SRCDIR"/tests/data/invalid/*.xml)
+cp "${invalid[0]}" "$T/bad.xml"
 via nosuch dumpxml nosuch
 alone nosuch0 dumpxml nosuch
 check "an unknown interface: the same error and exit status 1 through nmvirtd" \
