@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # TAP for the shell tests that keep their evidence in files (sourced):
