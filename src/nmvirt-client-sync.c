@@ -357,3 +357,32 @@ nmvirt_client_transaction_expire(NmvirtClient *self, const char *id, gboolean wa
     g_main_context_pop_thread_default(context);
     return nmvirt_client_transaction_expire_finish(self, data.result, error);
 }
+
+/**
+ * nmvirt_client_catch_up:
+ * @self: a #NmvirtClient
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The synchronous form of nmvirt_client_catch_up_async().
+ *
+ * Returns: %TRUE, or %FALSE with @error set when cancelled
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_catch_up(NmvirtClient *self, GCancellable *cancellable, GError **error)
+{
+    g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
+    GMainContext *context = NULL;
+
+    g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    context = nmvirt_client_sync_context(self);
+    g_main_context_push_thread_default(context);
+    nmvirt_client_catch_up_async(self, cancellable, nmvirt_client_sync_cb, &data);
+    nmvirt_client_iterate_until(self, &data.done);
+    g_main_context_pop_thread_default(context);
+    return nmvirt_client_catch_up_finish(self, data.result, error);
+}

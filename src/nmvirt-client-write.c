@@ -282,6 +282,67 @@ nmvirt_client_write_catch_up(GTask *task, NmvirtClientNext next)
 }
 
 static void
+nmvirt_client_catch_up_done(GTask *task)
+{
+    if (!g_task_return_error_if_cancelled(task))
+        g_task_return_boolean(task, TRUE);
+}
+
+/**
+ * nmvirt_client_catch_up_async:
+ * @self: a #NmvirtClient
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @callback: (scope async): called when the cache is up to date
+ * @user_data: (closure): data for @callback
+ *
+ * Brings the client's view of NetworkManager up to date: when @callback
+ * runs, the client has seen every change NetworkManager made before this
+ * call, also those other programs made a moment ago (a profile that nmcli
+ * has just modified). The client follows NetworkManager's signals by
+ * itself, but the signal of such a change may still be on its way; a
+ * long-lived client calls this before it answers a request that came
+ * after the change. nmvirt_client_define_async() and the other calls that
+ * write do it themselves.
+ *
+ * Since: 0.1
+ */
+void
+nmvirt_client_catch_up_async(NmvirtClient *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+    g_autoptr(GTask) task = NULL;
+
+    g_return_if_fail(NMVIRT_IS_CLIENT(self));
+    g_return_if_fail(cancellable == NULL || G_IS_CANCELLABLE(cancellable));
+
+    task = g_task_new(self, cancellable, callback, user_data);
+    g_task_set_source_tag(task, nmvirt_client_catch_up_async);
+    nmvirt_client_write_catch_up(task, nmvirt_client_catch_up_done);
+}
+
+/**
+ * nmvirt_client_catch_up_finish:
+ * @self: a #NmvirtClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError, or %NULL
+ *
+ * Finishes nmvirt_client_catch_up_async(). A NetworkManager that is not
+ * running or does not answer is no error here: the next call that needs it
+ * says so.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when cancelled
+ *
+ * Since: 0.1
+ */
+gboolean
+nmvirt_client_catch_up_finish(NmvirtClient *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+
+    return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+static void
 nmvirt_client_write_plan_return(GTask *task)
 {
     NmvirtClientPlan *plan = g_task_get_task_data(task);

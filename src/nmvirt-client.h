@@ -105,6 +105,11 @@ NMClient *nmvirt_client_get_nm_client(NmvirtClient *self);
 G_GNUC_WARN_UNUSED_RESULT
 GStrv nmvirt_client_list(NmvirtClient *self, NmvirtListFlags flags, GError **error);
 gboolean nmvirt_client_has_interface(NmvirtClient *self, const char *name);
+void nmvirt_client_catch_up_async(NmvirtClient *self, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean nmvirt_client_catch_up_finish(NmvirtClient *self, GAsyncResult *result, GError **error);
+gboolean nmvirt_client_catch_up(NmvirtClient *self, GCancellable *cancellable, GError **error);
+
 gboolean nmvirt_client_lookup(NmvirtClient *self, const char *name, GError **error);
 G_GNUC_WARN_UNUSED_RESULT
 char *nmvirt_client_get_mac(NmvirtClient *self, const char *name, GError **error);

@@ -82,6 +82,9 @@ ncf_call_client(NcfCall *call)
     }
     g_main_context_push_thread_default(ncf->context);
     call->pushed = TRUE;
+    /* libvirtd keeps the handle for its lifetime: a profile nmcli changed a
+     * moment ago must show in this call's answer (nmvirtd does the same) */
+    nmvirt_client_catch_up(ncf->client, NULL, NULL);
     return ncf->client;
 }
 

@@ -6,19 +6,13 @@
  * libnm keeps NMClient's cache current from NetworkManager's signals, but
  * a request on our socket does not wait for them: nmcli may change a
  * profile and exit, and our request arrive before the "Updated" signal of
- * that change is handled here. NetworkManager emits that signal before it
- * answers nmcli, and the bus keeps the order of the messages from one
- * sender to one receiver, so one call to NetworkManager made through the
- * client's own connection and context (nm_client_dbus_call) is answered
- * after the signal has been handled. libnm handles "Updated" by asking for
- * the profile's settings at once (and a new profile the same way); a second
- * call, made after the first answer, is answered after those settings,
- * which libnm applies as they come. After both, the cache holds everything
- * NetworkManager did before the request.
+ * that change is handled here. Before each verb the client catches up
+ * (nmvirt_client_catch_up(): two round trips to NetworkManager on the
+ * client's own connection, after which it has handled every signal sent
+ * before the request and fetched the settings they announced).
  *
  * When NetworkManager restarts, libnm refills its cache profile by profile;
- * a new client is made instead and requests are declined until it is
- * loaded.
+ * a new client is made instead, and requests wait until it is loaded.
  */
 #include "config.h"
 
@@ -137,41 +131,10 @@ nmvirtd_client_expire_cb(GObject *source, GAsyncResult *result, gpointer user_da
     *done = TRUE;
 }
 
-typedef struct {
-    guint answers;
-    gboolean failed;
-} NmvirtdClientProbe;
-
-static void nmvirtd_client_probe(NMClient *nm_client, NmvirtdClientProbe *probe);
-
-static void
-nmvirtd_client_probe_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    NmvirtdClientProbe *probe = user_data;
-    g_autoptr(GVariant) value = nm_client_dbus_call_finish(NM_CLIENT(source), result, NULL);
-
-    if (value == NULL) {
-        probe->failed = TRUE;
-        return;
-    }
-    /* the second call only after the first answer: see the top */
-    if (++probe->answers < 2)
-        nmvirtd_client_probe(NM_CLIENT(source), probe);
-}
-
-static void
-nmvirtd_client_probe(NMClient *nm_client, NmvirtdClientProbe *probe)
-{
-    nm_client_dbus_call(nm_client, NM_DBUS_PATH, "org.freedesktop.DBus.Properties", "Get",
-                        g_variant_new("(ss)", NM_DBUS_INTERFACE, "Version"), G_VARIANT_TYPE("(v)"),
-                        5000, NULL, nmvirtd_client_probe_cb, probe);
-}
-
 NmvirtClient *
 nmvirtd_client_get_current(const char **why)
 {
     g_autoptr(NmvirtClient) client = NULL;
-    NmvirtdClientProbe probe = { 0 };
     gboolean expired_done = FALSE;
     NMClient *nm_client;
     gint64 deadline = g_get_monotonic_time() + NMVIRTD_CLIENT_LOAD_WAIT_S * G_USEC_PER_SEC;
@@ -186,11 +149,9 @@ nmvirtd_client_get_current(const char **why)
     }
     client = g_object_ref(nmvirtd_client);
     nm_client = nmvirt_client_get_nm_client(client);
-    nmvirtd_client_probe(nm_client, &probe);
-    while (probe.answers < 2 && !probe.failed)
-        g_main_context_iteration(NULL, TRUE);
+    nmvirt_client_catch_up(client, NULL, NULL);
     /* a restart noticed meanwhile drops the client (from an idle) */
-    if (probe.failed || client != nmvirtd_client ||
+    if (client != nmvirtd_client || !nm_client_get_nm_running(nm_client) ||
         g_strcmp0(nm_client_get_dbus_name_owner(nm_client), nmvirtd_client_owner) != 0) {
         *why = "NetworkManager restarted or did not answer";
         return NULL;

@@ -990,6 +990,36 @@ test_threads(Fixture *fixture, gconstpointer data)
     assert_list(ncf, NETCF_IFACE_ACTIVE, "");
 }
 
+/* libvirtd keeps its handle: a profile nmcli changes, adds or deletes a
+ * moment before a call is seen by that call, every time */
+static void
+test_nmcli_edits(Fixture *fixture, gconstpointer data)
+{
+    struct netcf_if *nif = define(fixture->ncf, "<interface type='bridge' name='br5'>"
+                                                "<start mode='none'/><bridge stp='off'/>"
+                                                "</interface>");
+    g_autofree char *after_delete = NULL;
+
+    for (guint i = 1; i <= 20; i++) {
+        g_autofree char *command = g_strdup_printf(
+            "nmcli connection modify br5 ipv4.method manual ipv4.addresses 198.51.100.%u/24", i);
+        g_autofree char *expected = g_strdup_printf("address='198.51.100.%u'", i);
+        g_autofree char *out = run(command);
+        g_autofree char *xml = xml_desc(nif);
+
+        g_assert_nonnull(strstr(xml, expected));
+    }
+    ncf_if_free(nif);
+    g_free(run("nmcli connection add type bridge con-name br6 ifname br6 autoconnect no "
+               "ipv4.method disabled ipv6.method ignore"));
+    nif = lookup(fixture->ncf, "br6");
+    ncf_if_free(nif);
+    g_free(run("nmcli connection delete br6"));
+    assert_not_found(fixture->ncf, "br6");
+    after_delete = list(fixture->ncf, ALL);
+    g_assert_null(strstr(after_delete, "br6"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1017,6 +1047,7 @@ main(int argc, char **argv)
     ADD("/netcf/change", test_change);
     ADD("/netcf/daemon", test_daemon);
     ADD("/netcf/threads", test_threads);
+    ADD("/netcf/nmcli-edits", test_nmcli_edits);
 #undef ADD
     return g_test_run();
 }
