@@ -4,6 +4,7 @@
 #define __NMVIRT_H_INSIDE__
 
 #include "nmvirt-client.h"
+#include "nmvirt-enum-types.h"
 #include "nmvirt-error.h"
 #include "nmvirt-translate.h"
 
