@@ -16,12 +16,15 @@
 typedef struct {
     gboolean done;
     GAsyncResult *result;
+    /* the context pushed: the client may change its NMClient meanwhile */
+    GMainContext *context;
 } NmvirtClientSyncData;
 
 static void
 nmvirt_client_sync_data_clear(NmvirtClientSyncData *data)
 {
     g_clear_object(&data->result);
+    g_clear_pointer(&data->context, g_main_context_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(NmvirtClientSyncData, nmvirt_client_sync_data_clear)
@@ -35,10 +38,23 @@ nmvirt_client_sync_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     data->done = TRUE;
 }
 
-static GMainContext *
-nmvirt_client_sync_context(NmvirtClient *self)
+/* Makes the client's context the thread-default one for the call to come. */
+static void
+nmvirt_client_sync_enter(NmvirtClient *self, NmvirtClientSyncData *data)
 {
-    return nm_client_get_main_context(nmvirt_client_get_nm_client(self));
+    data->context =
+        g_main_context_ref(nm_client_get_main_context(nmvirt_client_get_nm_client(self)));
+    g_main_context_push_thread_default(data->context);
+}
+
+/* Iterates that context until the call's callback has run, gives it back
+ * and returns the call's result. */
+static GAsyncResult *
+nmvirt_client_sync_leave(NmvirtClient *self, NmvirtClientSyncData *data)
+{
+    nmvirt_client_iterate_until(self, &data->done);
+    g_main_context_pop_thread_default(data->context);
+    return data->result;
 }
 
 /**
@@ -59,18 +75,14 @@ char *
 nmvirt_client_define(NmvirtClient *self, const char *xml, GCancellable *cancellable, GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), NULL);
     g_return_val_if_fail(xml != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_define_async(self, xml, cancellable, nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_define_finish(self, data.result, error);
+    return nmvirt_client_define_finish(self, nmvirt_client_sync_leave(self, &data), error);
 }
 
 /**
@@ -91,18 +103,14 @@ nmvirt_client_undefine(NmvirtClient *self, const char *name, GCancellable *cance
                        GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(name != NULL, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_undefine_async(self, name, cancellable, nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_undefine_finish(self, data.result, error);
+    return nmvirt_client_undefine_finish(self, nmvirt_client_sync_leave(self, &data), error);
 }
 
 /**
@@ -125,18 +133,14 @@ nmvirt_client_start(NmvirtClient *self, const char *name, guint timeout_ms,
                     GCancellable *cancellable, GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(name != NULL, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_start_async(self, name, timeout_ms, cancellable, nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_start_finish(self, data.result, error);
+    return nmvirt_client_start_finish(self, nmvirt_client_sync_leave(self, &data), error);
 }
 
 /**
@@ -156,18 +160,14 @@ gboolean
 nmvirt_client_stop(NmvirtClient *self, const char *name, GCancellable *cancellable, GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(name != NULL, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_stop_async(self, name, cancellable, nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_stop_finish(self, data.result, error);
+    return nmvirt_client_stop_finish(self, nmvirt_client_sync_leave(self, &data), error);
 }
 
 /**
@@ -192,20 +192,16 @@ nmvirt_client_bridge(NmvirtClient *self, const char *iface, const char *bridge,
                      GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(iface != NULL, FALSE);
     g_return_val_if_fail(bridge != NULL, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_bridge_async(self, iface, bridge, flags, delay, cancellable,
                                nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_bridge_finish(self, data.result, error);
+    return nmvirt_client_bridge_finish(self, nmvirt_client_sync_leave(self, &data), error);
 }
 
 /**
@@ -228,18 +224,14 @@ nmvirt_client_unbridge(NmvirtClient *self, const char *bridge, NmvirtBridgeFlags
                        GCancellable *cancellable, GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), NULL);
     g_return_val_if_fail(bridge != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_unbridge_async(self, bridge, flags, cancellable, nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_unbridge_finish(self, data.result, error);
+    return nmvirt_client_unbridge_finish(self, nmvirt_client_sync_leave(self, &data), error);
 }
 
 /**
@@ -261,17 +253,13 @@ nmvirt_client_change_begin(NmvirtClient *self, guint timeout_s, GCancellable *ca
                            GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_change_begin_async(self, timeout_s, cancellable, nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_change_begin_finish(self, data.result, error);
+    return nmvirt_client_change_begin_finish(self, nmvirt_client_sync_leave(self, &data), error);
 }
 
 /**
@@ -290,17 +278,13 @@ gboolean
 nmvirt_client_change_commit(NmvirtClient *self, GCancellable *cancellable, GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_change_commit_async(self, cancellable, nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_change_commit_finish(self, data.result, error);
+    return nmvirt_client_change_commit_finish(self, nmvirt_client_sync_leave(self, &data), error);
 }
 
 gboolean
@@ -308,18 +292,15 @@ nmvirt_client_change_rollback_full(NmvirtClient *self, NmvirtClientTransactionFl
                                    gboolean *was_open, GCancellable *cancellable, GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_change_rollback_full_async(self, flags, cancellable, nmvirt_client_sync_cb,
                                              &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_change_rollback_full_finish(self, data.result, was_open, error);
+    return nmvirt_client_change_rollback_full_finish(self, nmvirt_client_sync_leave(self, &data),
+                                                     was_open, error);
 }
 
 /**
@@ -345,17 +326,14 @@ gboolean
 nmvirt_client_transaction_expire(NmvirtClient *self, const char *id, gboolean wait, GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_transaction_expire_async(self, id, wait, nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_transaction_expire_finish(self, data.result, error);
+    return nmvirt_client_transaction_expire_finish(self, nmvirt_client_sync_leave(self, &data),
+                                                   error);
 }
 
 /**
@@ -374,15 +352,11 @@ gboolean
 nmvirt_client_catch_up(NmvirtClient *self, GCancellable *cancellable, GError **error)
 {
     g_auto(NmvirtClientSyncData) data = { FALSE, NULL };
-    GMainContext *context = NULL;
 
     g_return_val_if_fail(NMVIRT_IS_CLIENT(self), FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    context = nmvirt_client_sync_context(self);
-    g_main_context_push_thread_default(context);
+    nmvirt_client_sync_enter(self, &data);
     nmvirt_client_catch_up_async(self, cancellable, nmvirt_client_sync_cb, &data);
-    nmvirt_client_iterate_until(self, &data.done);
-    g_main_context_pop_thread_default(context);
-    return nmvirt_client_catch_up_finish(self, data.result, error);
+    return nmvirt_client_catch_up_finish(self, nmvirt_client_sync_leave(self, &data), error);
 }
