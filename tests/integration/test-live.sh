@@ -49,7 +49,16 @@ SECTIONS=" ${NMVIRT_LIVE_SECTIONS:-docs invalid uuid halfway nmcli takeover unma
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 T=$(mktemp -d "${TMPDIR:-/tmp}/test-live.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# NMVIRT_LIVE_NMVIRTD=PATH: the whole test with that nmvirtd running, as
+# with nmvirtd.socket enabled on a host: the command hands it its verbs
+NMVIRTD=${NMVIRT_LIVE_NMVIRTD:-}
+nmvirtd_pid=
+# shellcheck disable=SC2317 # runs from the trap
+live_cleanup() {
+    [ -n "$nmvirtd_pid" ] && kill "$nmvirtd_pid" 2>/dev/null
+    rm -rf "$T"
+}
+trap live_cleanup EXIT
 
 # ---- TAP ------------------------------------------------------------------
 n=0
@@ -649,6 +658,18 @@ do_batch() {
     tap $? "batch: after undefine no profile and no keyfile is left" "$profiles_long"$'\n'"${!kf_content[*]}"
 }
 
+if [ -n "$NMVIRTD" ]; then
+    # not a job of this shell: 'wait' (after spawn) must not wait for it
+    (G_MESSAGES_DEBUG=nmvirtd "$NMVIRTD" --timeout 0 >"$T/nmvirtd.log" 2>&1 &
+        echo $! >"$T/nmvirtd.pid")
+    nmvirtd_pid=$(cat "$T/nmvirtd.pid")
+    for _ in $(seq 200); do
+        grep -q "NetworkManager loaded" "$T/nmvirtd.log" && break
+        sleep 0.1
+    done
+    grep -q "NetworkManager loaded" "$T/nmvirtd.log"
+    tap $? "nmvirtd started; the commands go to it" "$(cat "$T/nmvirtd.log")"
+fi
 now; t_all=$REPLY
 if section docs; then
     note "${#docs[@]} documents in ${#batches[@]} batches"
@@ -1080,6 +1101,19 @@ EOF
     since "$t0"; note "timing: daemon down in $REPLY s"
 fi
 
+if [ -n "$NMVIRTD" ]; then
+    # every command that could go to the daemon did, but those it must
+    # decline: with NetworkManager stopped, another test hook setting, or
+    # while it runs another's verb (the test runs dumpxml in parallel)
+    ran=$(grep -c "ran '" "$T/nmvirtd.log")
+    busy=$(grep -c "declined '.*busy with another command" "$T/nmvirtd.log")
+    declined=$(grep "declined '" "$T/nmvirtd.log" |
+        grep -vc "NetworkManager not loaded\|NMVIRT_TEST_FAIL_AFTER_WRITES\|busy with another command")
+    kill -0 "$nmvirtd_pid" 2>/dev/null
+    tap "$([ $? = 0 ] && [ "$ran" -ge 300 ] && [ "$declined" = 0 ]; echo $?)" \
+        "nmvirtd ran $ran of the commands ($busy came while it was busy) and declined none it should have run" \
+        "$(grep "declined '" "$T/nmvirtd.log" | grep -v "NetworkManager not loaded\|NMVIRT_TEST_FAIL_AFTER_WRITES\|busy with" | tail -n 20)"
+fi
 profiles_now
 read_keyfiles
 tap "$([ "$profiles" = "$baseline" ] && [ ${#kf_content[@]} = 0 ]; echo $?)" "at the end: no profile and no keyfile left" "$profiles_long"$'\n'"${!kf_content[*]}"
