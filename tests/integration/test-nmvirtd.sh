@@ -185,6 +185,36 @@ via sp stop br5
 check "start and stop through nmvirtd: the command's debug setting, not the daemon's" \
     eval '[ "$(rc st)" = 0 ] && [ "$(rc sp)" = 0 ] && ! grep -q DEBUG "$T/st.err" "$T/sp.err" && grep -q "ran .start" "$LOG"'
 
+# ---- bridge, unbridge, mac and name through nmvirtd ---------------------------------
+cat >"$T/eth3.xml" <<'EOF2'
+<interface type='ethernet' name='eth3'>
+  <start mode='none'/>
+  <protocol family='ipv4'>
+    <ip address='203.0.113.3' prefix='24'/>
+  </protocol>
+</interface>
+EOF2
+"$NMVIRT" define "$T/eth3.xml" >/dev/null 2>&1
+uuid0=$(nmcli -g connection.uuid connection show eth3 2>/dev/null)
+alone eth3a dumpxml --inactive eth3
+via br bridge --no-start eth3 br9
+via br9 dumpxml --inactive br9
+via unbr unbridge --no-start br9
+alone eth3b dumpxml --inactive eth3
+check "bridge and unbridge through nmvirtd: eth3's address on br9 and back, same UUID" \
+    eval '[ "$(rc br)" = 0 ] && grep -q "203.0.113.3" "$T/br9.out" && grep -q "name=.eth3" "$T/br9.out" &&
+        [ "$(rc unbr)" = 0 ] && same eth3a eth3b &&
+        [ "$(nmcli -g connection.uuid connection show eth3 2>/dev/null)" = "$uuid0" ] &&
+        grep -q "ran .bridge" "$LOG" && grep -q "ran .unbridge" "$LOG"'
+mac=$(cat /sys/class/net/eth3/address)
+via mac mac eth3
+alone mac0 mac eth3
+via name name "$mac"
+alone name0 name "$mac"
+check "mac and name through nmvirtd: as the command alone" \
+    eval 'same mac mac0 && same name name0 && grep -qx "$mac" "$T/mac.out" && grep -qx eth3 "$T/name.out"'
+"$NMVIRT" undefine eth3 >/dev/null 2>&1
+
 # ---- a verb running when another command comes; the daemon or the command killed ------
 cat >"$T/eth2.xml" <<'EOF'
 <interface type='ethernet' name='eth2'>
