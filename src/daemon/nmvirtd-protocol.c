@@ -25,13 +25,12 @@ nmvirtd_socket_path(void)
     return g_build_filename(NMVIRT_RUNDIR, "nmvirtd.sock", NULL);
 }
 
-gboolean
-nmvirtd_write_all(int fd, const void *buf, gsize len)
+/* Sends or receives exactly @len bytes at @p. */
+static gboolean
+nmvirtd_transfer_all(int fd, char *p, gsize len, gboolean sending)
 {
-    const char *p = buf;
-
     while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        ssize_t n = sending ? send(fd, p, len, MSG_NOSIGNAL) : recv(fd, p, len, 0);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -44,21 +43,16 @@ nmvirtd_write_all(int fd, const void *buf, gsize len)
 }
 
 gboolean
+nmvirtd_write_all(int fd, const void *buf, gsize len)
+{
+    /* (sending only reads the buffer) */
+    return nmvirtd_transfer_all(fd, (char *)buf, len, TRUE);
+}
+
+gboolean
 nmvirtd_read_all(int fd, void *buf, gsize len)
 {
-    char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = recv(fd, p, len, 0);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return FALSE;
-        p += n;
-        len -= (gsize)n;
-    }
-    return TRUE;
+    return nmvirtd_transfer_all(fd, buf, len, FALSE);
 }
 
 gboolean

@@ -284,28 +284,24 @@ latency() {
     stop_nmvirtd
 
     m() { cat "$T/median.$1.$2"; }
-    printf '\ndefine one new bridge\n%8s %8s %8s %10s %10s %13s %11s' profiles nmvirt cold "nmcli add" \
-        "libnm add" nmvirt/nmcli cold/nmcli
-    [ -z "$before" ] || printf ' %8s' before
-    printf '\n'
-    for others in $sizes; do
-        printf '%8s %8s %8s %10s %10s %13s %11s' "$others" "$(m "$others" def)" "$(m "$others" cdef)" \
-            "$(m "$others" add)" "$(m "$others" one)" "$(ratio "$(m "$others" def)" "$(m "$others" add)")" \
-            "$(ratio "$(m "$others" cdef)" "$(m "$others" add)")"
-        [ -z "$before" ] || printf ' %8s' "$(m "$others" bdef)"
+    # table TITLE NMCLI-HEADER LOWER-HEADER NMVIRT COLD NMCLI LOWER BEFORE: one verb's
+    # figures (the last five: the files of the medians)
+    table() {
+        printf '\n%s\n%8s %8s %8s %10s %10s %13s %11s' "$1" profiles nmvirt cold "$2" "$3" \
+            nmvirt/nmcli cold/nmcli
+        [ -z "$before" ] || printf ' %8s' before
         printf '\n'
-    done
-    printf '\ndumpxml of it\n%8s %8s %8s %10s %10s %13s %11s' profiles nmvirt cold "nmcli show" \
-        scan nmvirt/nmcli cold/nmcli
-    [ -z "$before" ] || printf ' %8s' before
-    printf '\n'
-    for others in $sizes; do
-        printf '%8s %8s %8s %10s %10s %13s %11s' "$others" "$(m "$others" dump)" "$(m "$others" cdump)" \
-            "$(m "$others" show)" "$(m "$others" scan)" "$(ratio "$(m "$others" dump)" "$(m "$others" show)")" \
-            "$(ratio "$(m "$others" cdump)" "$(m "$others" show)")"
-        [ -z "$before" ] || printf ' %8s' "$(m "$others" bdump)"
-        printf '\n'
-    done
+        for others in $sizes; do
+            printf '%8s %8s %8s %10s %10s %13s %11s' "$others" "$(m "$others" "$4")" \
+                "$(m "$others" "$5")" "$(m "$others" "$6")" "$(m "$others" "$7")" \
+                "$(ratio "$(m "$others" "$4")" "$(m "$others" "$6")")" \
+                "$(ratio "$(m "$others" "$5")" "$(m "$others" "$6")")"
+            [ -z "$before" ] || printf ' %8s' "$(m "$others" "$8")"
+            printf '\n'
+        done
+    }
+    table "define one new bridge" "nmcli add" "libnm add" def cdef add one bdef
+    table "dumpxml of it" "nmcli show" scan dump cdump show scan bdump
     echo
     echo "(median wall ms of whole processes; nmvirt: the command handing the verb to nmvirtd, every"
     echo " one checked in nmvirtd's log; cold: the same command without nmvirtd (NMVIRT_SOCKET=), which"
