@@ -13,8 +13,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -22,18 +24,62 @@
 #include "daemon/nmvirtd-protocol.h"
 #include "nmvirt-cli.h"
 
+/* Whether the daemon could run this command as this process would: no
+ * help (GOption prints it and exits the process), arguments and settings
+ * in UTF-8 (as the request carries them), standard descriptors open, and
+ * for define a regular file (a pipe could wait for another nmvirt command
+ * that would then wait for the daemon). */
 static gboolean
-nmvirt_cli_forward_asks_help(int argc, char **argv)
+nmvirt_cli_forward_fits(int argc, char **argv)
 {
-    /* GOption prints --help and exits the process: not the daemon's */
+    static const char *const forwarded_env[] = { NMVIRTD_FORWARDED_ENV };
+    gboolean options = TRUE;
+    const char *file = NULL;
+    struct stat st;
+
     for (int i = 1; i < argc; i++) {
-        if (g_str_equal(argv[i], "--"))
-            break;
-        if (g_str_has_prefix(argv[i], "--help") || g_str_equal(argv[i], "-h") ||
-            g_str_equal(argv[i], "-?"))
-            return TRUE;
+        if (!g_utf8_validate(argv[i], -1, NULL))
+            return FALSE;
+        if (options && g_str_equal(argv[i], "--")) {
+            options = FALSE;
+        } else if (options && g_str_has_prefix(argv[i], "--")) {
+            if (g_str_has_prefix(argv[i], "--help"))
+                return FALSE;
+        } else if (options && argv[i][0] == '-' && argv[i][1] != '\0') {
+            /* a group of short options: -h anywhere in it is help */
+            if (strpbrk(argv[i] + 1, "h?") != NULL)
+                return FALSE;
+        } else {
+            file = argv[i];
+        }
     }
-    return FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(forwarded_env); i++) {
+        const char *value = g_getenv(forwarded_env[i]);
+
+        if (value != NULL && !g_utf8_validate(value, -1, NULL))
+            return FALSE;
+    }
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) < 0)
+            return FALSE;
+    }
+    if (g_str_equal(argv[0], "define") && file != NULL &&
+        (stat(file, &st) < 0 || !S_ISREG(st.st_mode)))
+        return FALSE;
+    return TRUE;
+}
+
+/* Reads the daemon's first answer, waiting at most NMVIRTD_ANSWER_TIMEOUT_MS. */
+static gboolean
+nmvirt_cli_forward_answer(int sock, char *reply)
+{
+    struct pollfd pfd = { .fd = sock, .events = POLLIN };
+    int n;
+
+    do
+        n = poll(&pfd, 1, NMVIRTD_ANSWER_TIMEOUT_MS);
+    while (n < 0 && errno == EINTR);
+    return n == 1 && nmvirtd_read_all(sock, reply, 1);
 }
 
 /* A connected socket to a daemon of this user (or root's, for root), or -1. */
@@ -87,16 +133,22 @@ nmvirt_cli_forward(int argc, char **argv, int *status)
     gint32 exit_status = 0;
     int sock;
 
-    if (nmvirt_cli_forward_asks_help(argc, argv))
+    if (!nmvirt_cli_forward_fits(argc, argv))
         return FALSE;
     sock = nmvirt_cli_forward_connect();
     if (sock < 0)
         return FALSE;
+    /* a descriptor the request would pass as another */
+    if (sock <= STDERR_FILENO) {
+        close(sock);
+        return FALSE;
+    }
     fds[3] = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     request = g_variant_ref_sink(nmvirt_cli_forward_request(argc, argv));
     if (fds[3] < 0 || !nmvirtd_request_send(sock, request, fds, NULL) ||
-        !nmvirtd_read_all(sock, &reply, 1) || reply != NMVIRTD_REPLY_ACCEPTED) {
-        /* nothing has run: the verb runs here */
+        !nmvirt_cli_forward_answer(sock, &reply) || reply != NMVIRTD_REPLY_ACCEPTED ||
+        !nmvirtd_write_all(sock, &(char){ NMVIRTD_REPLY_GO }, 1)) {
+        /* nothing has run, nor will: the verb runs here */
         if (fds[3] >= 0)
             close(fds[3]);
         close(sock);

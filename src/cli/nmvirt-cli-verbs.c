@@ -74,6 +74,10 @@ nmvirt_cli_parse_options(const char *verb, const char *parameters, const char *s
     context = g_option_context_new(parameters);
     g_option_context_set_summary(context, summary);
     g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+    /* --help prints and exits the process: never nmvirtd's (the command
+     * does not hand it over; this is the second guard) */
+    if (nmvirt_cli_client_is_shared())
+        g_option_context_set_help_enabled(context, FALSE);
     if (entries != NULL)
         g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(context, argc, argv, &error)) {

@@ -24,6 +24,8 @@
 
 /* how long a request waits for the client being loaded */
 #define NMVIRTD_CLIENT_LOAD_WAIT_S 20
+/* how long after a failed load (no system bus) it tries again */
+#define NMVIRTD_CLIENT_RETRY_S 5
 
 static NmvirtClient *nmvirtd_client;
 static GCancellable *nmvirtd_client_cancellable;
@@ -75,8 +77,11 @@ nmvirtd_client_loaded_cb(GObject *source, GAsyncResult *result, gpointer user_da
 
     if (client == NULL) {
         if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-            g_warning("cannot reach NetworkManager: %s", error->message);
+            g_warning("cannot reach NetworkManager: %s; trying again in %d s", error->message,
+                      NMVIRTD_CLIENT_RETRY_S);
             nmvirtd_client_loading = FALSE;
+            g_clear_object(&nmvirtd_client_cancellable);
+            g_timeout_add_seconds(NMVIRTD_CLIENT_RETRY_S, nmvirtd_client_reload_cb, NULL);
         }
         return;
     }
@@ -131,18 +136,32 @@ nmvirtd_client_expire_cb(GObject *source, GAsyncResult *result, gpointer user_da
     *done = TRUE;
 }
 
+static gboolean
+nmvirtd_client_flag_cb(gpointer user_data)
+{
+    *(gboolean *)user_data = TRUE;
+    return G_SOURCE_REMOVE;
+}
+
 NmvirtClient *
 nmvirtd_client_get_current(const char **why)
 {
     g_autoptr(NmvirtClient) client = NULL;
     gboolean expired_done = FALSE;
     NMClient *nm_client;
-    gint64 deadline = g_get_monotonic_time() + NMVIRTD_CLIENT_LOAD_WAIT_S * G_USEC_PER_SEC;
 
     /* started by the first command (socket activation), or after a
      * restart: the command would load as much itself, so wait */
-    while (nmvirtd_client_loading && g_get_monotonic_time() < deadline)
-        g_main_context_iteration(NULL, TRUE);
+    if (nmvirtd_client_loading) {
+        gboolean timed_out = FALSE;
+        guint wake =
+            g_timeout_add_seconds(NMVIRTD_CLIENT_LOAD_WAIT_S, nmvirtd_client_flag_cb, &timed_out);
+
+        while (nmvirtd_client_loading && !timed_out)
+            g_main_context_iteration(NULL, TRUE);
+        if (!timed_out)
+            g_source_remove(wake);
+    }
     if (nmvirtd_client == NULL || nmvirtd_client_owner == NULL) {
         *why = "NetworkManager not loaded";
         return NULL;

@@ -10,9 +10,13 @@
  *                    length go the client's stdin, stdout, stderr and
  *                    working directory as file descriptors (SCM_RIGHTS)
  *   daemon → client  NMVIRTD_REPLY_DECLINED (run the verb yourself), or
- *                    NMVIRTD_REPLY_ACCEPTED, the verb's output on the
- *                    client's own descriptors, then NMVIRTD_REPLY_EXITED and
- *                    the 4-byte exit status
+ *                    NMVIRTD_REPLY_ACCEPTED
+ *   client → daemon  NMVIRTD_REPLY_GO, unless the answer took longer than
+ *                    NMVIRTD_ANSWER_TIMEOUT_MS: then the client closes and
+ *                    runs the verb itself, and the daemon, which reads no
+ *                    GO, does not (a verb never runs twice)
+ *   daemon → client  the verb's output on the client's own descriptors,
+ *                    then NMVIRTD_REPLY_EXITED and the 4-byte exit status
  *
  * Both ends run as the same user on the same host: lengths and the status
  * are in native byte order.
@@ -32,16 +36,23 @@ G_BEGIN_DECLS
 #define NMVIRTD_REPLY_DECLINED 'D'
 #define NMVIRTD_REPLY_ACCEPTED 'A'
 #define NMVIRTD_REPLY_EXITED   'X'
+#define NMVIRTD_REPLY_GO       'G'
+
+/* A daemon whose verb blocks outside its main loop (it reads a pipe that
+ * another nmvirt command is to fill) cannot answer: the command does not
+ * wait for it longer than this. Loading NetworkManager's state may take
+ * longer; the command then loads it itself. */
+#define NMVIRTD_ANSWER_TIMEOUT_MS 3000
 
 /* The environment the verbs read: the client sends its values; the daemon
  * applies the locale and GLib's debug setting for the verb (the command's
- * messages, in its language), and declines when nmvirt's own settings and
- * test hooks differ from its own. */
+ * messages, in its language), and declines when nmvirt's own settings,
+ * test hooks or the system bus differ from its own. */
 #define NMVIRTD_APPLIED_ENV                                                                        \
     "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_CTYPE", "LANG", "G_MESSAGES_DEBUG"
 #define NMVIRTD_FORWARDED_ENV                                                                      \
     NMVIRTD_APPLIED_ENV, "NMVIRT_STATE_DIR", "NMVIRT_TEST_FAIL_AFTER_WRITES",                      \
-        "NMVIRT_ROLLBACK_TIMER"
+        "NMVIRT_ROLLBACK_TIMER", "DBUS_SYSTEM_BUS_ADDRESS"
 
 /* The socket: $NMVIRT_SOCKET when set (empty: no daemon), else
  * NMVIRT_RUNDIR/nmvirtd.sock. Returns NULL for "no daemon". */

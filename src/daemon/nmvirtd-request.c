@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -111,6 +112,25 @@ nmvirtd_request_env_differs(GVariant *env)
     return NULL;
 }
 
+/* Whether process @pid sees the same network devices and files as we do:
+ * its network and mount namespaces are ours. */
+static gboolean
+nmvirtd_request_same_namespaces(pid_t pid)
+{
+    static const char *const kinds[] = { "net", "mnt" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        g_autofree char *theirs_path = g_strdup_printf("/proc/%d/ns/%s", (int)pid, kinds[i]);
+        g_autofree char *ours_path = g_strdup_printf("/proc/self/ns/%s", kinds[i]);
+        struct stat theirs, ours;
+
+        if (stat(theirs_path, &theirs) < 0 || stat(ours_path, &ours) < 0 ||
+            theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* The locale and GLib's debug variables as @env has them (@env NULL: ours again). No thread
  * of ours reads the environment meanwhile: GDBus's worker does not. */
 static void
@@ -188,7 +208,9 @@ nmvirtd_request_serve(int sock, pid_t pid)
     const char *differs = NULL;
     guint32 version = 0;
     char reply = NMVIRTD_REPLY_DECLINED;
+    char go = 0;
     gboolean took_turn = FALSE;
+    struct stat cwd;
     gint32 status;
 
     request = nmvirtd_request_receive(sock, fds, &error);
@@ -207,6 +229,10 @@ nmvirtd_request_serve(int sock, pid_t pid)
         why = "not a verb nmvirtd runs";
     else if ((differs = nmvirtd_request_env_differs(env)) != NULL)
         why = "its environment differs from nmvirtd's in";
+    else if (!nmvirtd_request_same_namespaces(pid))
+        why = "it runs in another network or mount namespace";
+    else if (fstat(fds[3], &cwd) < 0 || !S_ISDIR(cwd.st_mode))
+        why = "its working directory is not one";
     else if (nmvirtd_running)
         why = "busy with another command";
 
@@ -224,12 +250,16 @@ nmvirtd_request_serve(int sock, pid_t pid)
                 why, differs != NULL ? " " : "", differs != NULL ? differs : "");
     } else {
         reply = NMVIRTD_REPLY_ACCEPTED;
-        if (nmvirtd_write_all(sock, &reply, 1)) {
+        /* a command that gave up waiting sends no GO and runs it itself */
+        if (nmvirtd_write_all(sock, &reply, 1) && nmvirtd_read_all(sock, &go, 1) &&
+            go == NMVIRTD_REPLY_GO) {
             status = nmvirtd_request_run(args, env, fds, verb);
             g_debug("ran '%s' of process %d: exit status %d", args[0], (int)pid, status);
             reply = NMVIRTD_REPLY_EXITED;
             if (nmvirtd_write_all(sock, &reply, 1))
                 nmvirtd_write_all(sock, &status, sizeof(status));
+        } else {
+            g_debug("process %d did not wait for '%s'; it runs it itself", (int)pid, args[0]);
         }
     }
     if (reply == NMVIRTD_REPLY_DECLINED)

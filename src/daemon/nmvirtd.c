@@ -120,6 +120,7 @@ nmvirtd_socket_bind(const char *path, GError **error)
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     g_autofree char *dir = g_path_get_dirname(path);
     mode_t old_umask;
+    GStatBuf st;
     int fd;
     int rc;
 
@@ -147,7 +148,8 @@ nmvirtd_socket_bind(const char *path, GError **error)
                     path);
         return -1;
     }
-    if (errno == ECONNREFUSED)
+    /* a socket nobody listens on: a daemon died; anything else stays */
+    if (errno == ECONNREFUSED && g_lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
         g_unlink(path);
     close(fd);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -185,6 +187,12 @@ main(int argc, char **argv)
     g_autoptr(GSource) accept_source = NULL;
     Nmvirtd self = { .listen_fd = -1 };
 
+    /* stdin, stdout and stderr open (on /dev/null if not): a request
+     * lends its own on these numbers, and nothing else may use them */
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+            return 1;
+    }
     setlocale(LC_ALL, "");
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");

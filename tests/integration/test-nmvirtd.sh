@@ -160,6 +160,48 @@ echo $? >"$T/nobody.rc"
 check "another user cannot reach the daemon (its socket is root's): the command runs alone" \
     eval '[ "$(wc -l <"$LOG")" = "$lines" ] && [ "$(rc nobody)" = 0 ] && grep -q br5 "$T/nobody.out"'
 
+lines=$(wc -l <"$LOG")
+"$NMVIRT" dumpxml -hx br5 >"$T/hx.out" 2>&1
+echo $? >"$T/hx.rc"
+check "a short-option group with h (-hx) is help too: printed by the command, the daemon untouched" \
+    eval '[ "$(rc hx)" = 0 ] && grep -q "nmvirt dumpxml" "$T/hx.out" && [ "$(wc -l <"$LOG")" = "$lines" ] && kill -0 $daemon'
+"$NMVIRT" define "$T/caf$(printf '\351').xml" >"$T/latin1.out" 2>&1
+echo $? >"$T/latin1.rc"
+check "an argument that is not UTF-8: the command runs the verb itself (exit 1: no such file)" \
+    eval '[ "$(rc latin1)" = 1 ] && [ "$(wc -l <"$LOG")" = "$lines" ]'
+"$NMVIRT" list --all >&- 2>/dev/null
+check "stdout closed: the command runs the verb itself" eval '[ "$(wc -l <"$LOG")" = "$lines" ]'
+DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/no-bus "$NMVIRT" list --all >"$T/nobus.out" 2>&1
+echo $? >"$T/nobus.rc"
+check "another system bus: declined, and the command's own error" \
+    eval '[ "$(rc nobus)" = 1 ] && tail -n1 "$LOG" | grep -q "declined .list.*DBUS_SYSTEM_BUS_ADDRESS" && grep -q "NetworkManager is not running" "$T/nobus.out"'
+unshare -n "$NMVIRT" list --all >"$T/netns.out" 2>&1
+echo $? >"$T/netns.rc"
+check "another network namespace: declined, the command answers itself" \
+    eval '[ "$(rc netns)" = 0 ] && tail -n1 "$LOG" | grep -q "declined .list.*another network or mount namespace" && grep -q br5 "$T/netns.out"'
+mkfifo "$T/fifo"
+(sleep 1; "$NMVIRT" dumpxml --inactive br5 >"$T/fifo") &
+writer=$!
+"$NMVIRT" define "$T/fifo" >"$T/fifo.out" 2>&1
+echo $? >"$T/fifo.rc"
+wait "$writer"
+check "define from a pipe another nmvirt command fills: not handed over (no deadlock), defined" \
+    eval '[ "$(rc fifo)" = 0 ] && tail -n1 "$LOG" | grep -q "ran .dumpxml"'
+# a daemon that cannot answer (stopped): the command waits 3 s, then runs
+# the verb itself, and the daemon, continued, does not run it a second time
+# (it finds the command gone: no GO, or no process to look at)
+undefs=$(count "ran 'undefine'")
+kill -STOP "$daemon"
+t0=$SECONDS
+via stopped undefine br5
+took=$((SECONDS - t0))
+kill -CONT "$daemon"
+"$NMVIRT" list --all >/dev/null 2>&1
+check "a daemon that does not answer: the command runs undefine itself after 3 s ($took s), the continued daemon does not" \
+    eval '[ "$(rc stopped)" = 0 ] && [ $took -ge 3 ] && grep -qE "did not wait for .undefine|declined .undefine" "$LOG" &&
+        [ "$(count "ran '"'undefine'"'")" = "$undefs" ] && ! nmcli -g connection.id connection show br5 >/dev/null 2>&1'
+"$NMVIRT" define "$T/br5.xml" >/dev/null 2>&1
+
 # ---- nmcli's changes show in the next answer --------------------------------------------
 fresh=0
 before=$(count "ran 'dumpxml'")
