@@ -158,13 +158,7 @@ nmvirt_client_monitor_read(NmvirtClient *self, const char *name, GError **error)
     }
     /* as nmvirt_client_get_xml() without flags */
     state->active = nmvirt_client_profile_is_active(self, profile);
-    if (state->active) {
-        def = nmvirt_client_live_def(self, name, profile, error);
-    } else {
-        g_autoptr(GPtrArray) profiles = nmvirt_client_get_profiles(self);
-
-        def = nmvirt_map_from_nm(NM_CONNECTION(profile), profiles, error);
-    }
+    def = nmvirt_client_interface_def(self, name, profile, state->active, error);
     if (def == NULL)
         return NULL;
     state->xml = nmvirt_xml_format(def);

@@ -155,6 +155,12 @@ void nmvirt_client_write_catch_up(GTask *task, NmvirtClientNext next);
 NmvirtIfaceDef *nmvirt_client_live_def(NmvirtClient *self, const char *name,
                                        NMRemoteConnection *profile, GError **error);
 
+/* What nmvirt_client_get_xml() formats for @profile, interface @name: the
+ * live model when @live, else the configuration read from the profiles. */
+NmvirtIfaceDef *nmvirt_client_interface_def(NmvirtClient *self, const char *name,
+                                            NMRemoteConnection *profile, gboolean live,
+                                            GError **error);
+
 /* nmvirt-client-transaction.c ------------------------------------------------------ */
 
 typedef enum {

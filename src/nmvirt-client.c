@@ -833,6 +833,18 @@ nmvirt_client_is_active(NmvirtClient *self, const char *name, gboolean *active, 
     return TRUE;
 }
 
+NmvirtIfaceDef *
+nmvirt_client_interface_def(NmvirtClient *self, const char *name, NMRemoteConnection *profile,
+                            gboolean live, GError **error)
+{
+    g_autoptr(GPtrArray) profiles = NULL;
+
+    if (live)
+        return nmvirt_client_live_def(self, name, profile, error);
+    profiles = nmvirt_client_get_profiles(self);
+    return nmvirt_map_from_nm(NM_CONNECTION(profile), profiles, error);
+}
+
 /**
  * nmvirt_client_get_xml:
  * @self: a #NmvirtClient
@@ -866,14 +878,10 @@ nmvirt_client_get_xml(NmvirtClient *self, const char *name, NmvirtXmlFlags flags
     profile = nmvirt_client_find_profile_or_error(self, name, error);
     if (profile == NULL)
         return NULL;
-    if ((flags & NMVIRT_XML_FLAGS_INACTIVE) == 0 &&
-        nmvirt_client_profile_is_active(self, profile)) {
-        def = nmvirt_client_live_def(self, name, profile, error);
-    } else {
-        g_autoptr(GPtrArray) profiles = nmvirt_client_get_profiles(self);
-
-        def = nmvirt_map_from_nm(NM_CONNECTION(profile), profiles, error);
-    }
+    def = nmvirt_client_interface_def(self, name, profile,
+                                      (flags & NMVIRT_XML_FLAGS_INACTIVE) == 0 &&
+                                          nmvirt_client_profile_is_active(self, profile),
+                                      error);
     if (def == NULL)
         return NULL;
     return nmvirt_xml_format(def);
