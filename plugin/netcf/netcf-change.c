@@ -36,7 +36,7 @@ ncf_change(struct netcf *ncf, unsigned int flags, NcfChange change)
         ncf_set_error(ncf, NETCF_EOTHER, message);
         return -1;
     }
-    client = ncf_call_client(&call);
+    client = ncf_call_writer(&call);
     if (client == NULL)
         return -1;
     switch (change) {

@@ -63,7 +63,7 @@ ncf_call_end(NcfCall *call)
 }
 
 NmvirtClient *
-ncf_call_client(NcfCall *call)
+ncf_call_writer(NcfCall *call)
 {
     struct netcf *ncf = call->ncf;
     g_autoptr(GError) error = NULL;
@@ -82,10 +82,21 @@ ncf_call_client(NcfCall *call)
     }
     g_main_context_push_thread_default(ncf->context);
     call->pushed = TRUE;
-    /* libvirtd keeps the handle for its lifetime: a profile nmcli changed a
-     * moment ago must show in this call's answer (nmvirtd does the same) */
-    nmvirt_client_catch_up(ncf->client, NULL, NULL);
     return ncf->client;
+}
+
+NmvirtClient *
+ncf_call_client(NcfCall *call)
+{
+    gboolean first = !call->pushed;
+    NmvirtClient *client = ncf_call_writer(call);
+
+    /* libvirtd keeps the handle for its lifetime: a profile nmcli changed a
+     * moment ago must show in this call's answer (nmvirtd does the same);
+     * once per call */
+    if (client != NULL && first)
+        nmvirt_client_catch_up(client, NULL, NULL);
+    return client;
 }
 
 static guint

@@ -20,6 +20,17 @@ ncf_if_name(struct netcf_if *nif)
     return nif->name;
 }
 
+/* Begins a call on @nif and gives the client: NULL for no handle, or with
+ * the error recorded. */
+static NmvirtClient *
+ncf_if_call_client(NcfCall *call, struct netcf_if *nif)
+{
+    if (nif == NULL)
+        return NULL;
+    ncf_call_begin(call, nif->ncf);
+    return ncf_call_client(call);
+}
+
 const char *
 ncf_if_mac_string(struct netcf_if *nif)
 {
@@ -27,10 +38,7 @@ ncf_if_mac_string(struct netcf_if *nif)
     g_autoptr(GError) error = NULL;
     NmvirtClient *client = NULL;
 
-    if (nif == NULL)
-        return NULL;
-    ncf_call_begin(&call, nif->ncf);
-    client = ncf_call_client(&call);
+    client = ncf_if_call_client(&call, nif);
     if (client == NULL)
         return NULL;
     g_clear_pointer(&nif->mac, g_free);
@@ -48,10 +56,7 @@ ncf_if_up(struct netcf_if *nif)
     g_autoptr(GError) error = NULL;
     NmvirtClient *client = NULL;
 
-    if (nif == NULL)
-        return -1;
-    ncf_call_begin(&call, nif->ncf);
-    client = ncf_call_client(&call);
+    client = ncf_if_call_client(&call, nif);
     if (client == NULL)
         return -1;
     if (nmvirt_client_start(client, nif->name, nif->ncf->up_timeout_ms, NULL, &error))
@@ -71,10 +76,7 @@ ncf_if_down(struct netcf_if *nif)
     g_autoptr(GError) error = NULL;
     NmvirtClient *client = NULL;
 
-    if (nif == NULL)
-        return -1;
-    ncf_call_begin(&call, nif->ncf);
-    client = ncf_call_client(&call);
+    client = ncf_if_call_client(&call, nif);
     if (client == NULL)
         return -1;
     if (nmvirt_client_stop(client, nif->name, NULL, &error))
@@ -100,7 +102,7 @@ ncf_if_undefine(struct netcf_if *nif)
     if (nif == NULL)
         return -1;
     ncf_call_begin(&call, nif->ncf);
-    client = ncf_call_client(&call);
+    client = ncf_call_writer(&call);
     if (client == NULL)
         return -1;
     if (nmvirt_client_undefine(client, nif->name, NULL, &error))
@@ -117,10 +119,7 @@ ncf_if_xml(struct netcf_if *nif, NmvirtXmlFlags flags)
     g_autofree char *xml = NULL;
     NmvirtClient *client = NULL;
 
-    if (nif == NULL)
-        return NULL;
-    ncf_call_begin(&call, nif->ncf);
-    client = ncf_call_client(&call);
+    client = ncf_if_call_client(&call, nif);
     if (client == NULL)
         return NULL;
     xml = nmvirt_client_get_xml(client, nif->name, flags, &error);

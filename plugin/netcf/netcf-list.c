@@ -164,7 +164,7 @@ ncf_define(struct netcf *ncf, const char *xml)
         ncf_set_error(ncf, NETCF_EXMLPARSER, _("define an interface: no XML given"));
         return NULL;
     }
-    client = ncf_call_client(&call);
+    client = ncf_call_writer(&call);
     if (client == NULL)
         return NULL;
     name = nmvirt_client_define(client, xml, NULL, &error);

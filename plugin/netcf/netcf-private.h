@@ -56,9 +56,13 @@ void ncf_call_end(NcfCall *call);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(NcfCall, ncf_call_end)
 
 /* The client, with its context owned by the calling thread; made first
- * when there is none yet (the system bus was away). NULL with the error
- * set on failure. (transfer none) */
+ * when there is none yet (the system bus was away); caught up with
+ * NetworkManager (nmvirt_client_catch_up()). NULL with the error set on
+ * failure. (transfer none) */
 NmvirtClient *ncf_call_client(NcfCall *call);
+/* The same without the catch-up, for the calls whose nmvirt call catches
+ * up itself: define, undefine and the transactions. */
+NmvirtClient *ncf_call_writer(NcfCall *call);
 
 /* A new handle for interface @name of @ncf (called inside a call). */
 struct netcf_if *ncf_if_new(struct netcf *ncf, const char *name);
