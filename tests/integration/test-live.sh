@@ -61,18 +61,8 @@ live_cleanup() {
 trap live_cleanup EXIT
 
 # ---- TAP ------------------------------------------------------------------
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-# not_ok DESCRIPTION [DIAGNOSTICS]: the diagnostics as '# ' lines
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [ -n "${2:-}" ] && while IFS= read -r line; do echo "# $line"; done <<<"$2"
-    return 0
-}
-# tap CONDITION-RESULT DESCRIPTION [DIAGNOSTICS]: ok when the result is 0
-tap() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi; }
-note() { echo "# $*"; }
+# shellcheck source=tests/lib/tap.sh
+. "$here/../lib/tap.sh"
 section() { [[ $SECTIONS == *" $1 "* ]]; }
 
 # ---- running things -------------------------------------------------------

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # TAP for the shell tests that keep their evidence in files (sourced):
-# ok, not_ok with the files it shows, the background processes killed at
-# exit, and waiting for a line in a log. The caller sets T (its temporary
-# directory, removed at exit) before sourcing.
-n=0
-failed=0
+# tap.sh's, with a not_ok that shows files, the background processes
+# killed at exit, and waiting for a line in a log. The caller sets T (its
+# temporary directory, removed at exit) before sourcing.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 pids=()
 # shellcheck disable=SC2317 # runs from the trap
 cleanup() {
@@ -16,8 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-# not_ok DESCRIPTION [FILE...]: the files as '# ' lines
+# not_ok DESCRIPTION [FILE...]: the files as '# ' lines (instead of tap.sh's text)
 not_ok() {
     n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift
     local f

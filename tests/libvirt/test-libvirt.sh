@@ -44,16 +44,8 @@ PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 
 # ---- TAP ------------------------------------------------------------------
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [ -n "${2:-}" ] && while IFS= read -r line; do echo "# $line"; done <<<"$2"
-    return 0
-}
-tap() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi; }
-note() { echo "# $*"; }
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 # unavailable REASON: skip the whole test, but fail it in CI
 unavailable() {
     if [ "${CI:-}" = true ]; then

@@ -26,15 +26,8 @@ set -u
 : "${NMVIRT_SANDBOX_KEYFILE_DIR:?run me inside nmvirt-sandbox}"
 TOOL=${NMVIRT_LIBVIRT_MODULE:?}
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [ -n "${2:-}" ] && while IFS= read -r line; do echo "# $line"; done <<<"$2"
-    return 0
-}
-tap() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi; }
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 unavailable() {
     if [ "${CI:-}" = true ]; then
         echo "Bail out! $1 (CI needs it: .ci/setup builds the module)"
